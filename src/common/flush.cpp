@@ -27,9 +27,7 @@ void line_clflush(const char *p)
 	__asm__ __volatile__("clflush %0" : "+m"(*(volatile char *)p));
 }
 #endif
-void line_none(const char *)
-{
-}
+void line_none(const char *) {}
 
 line_fn choose()
 {
