@@ -32,7 +32,7 @@ cpu_features detect()
 	bool osxsave = c & (1u << 27);
 	bool avx_cpu = c & (1u << 28);
 	std::uint64_t xcr0 = osxsave ? xgetbv0() : 0;
-	bool ymm_os = (xcr0 & 0x6) == 0x6;    /* XMM and YMM state */
+	bool ymm_os = (xcr0 & 0x6) == 0x6;   /* XMM and YMM state */
 	bool zmm_os = (xcr0 & 0xe6) == 0xe6; /* and opmask, ZMM_Hi256, Hi16_ZMM */
 	f.avx = avx_cpu && ymm_os;
 
@@ -41,6 +41,8 @@ cpu_features detect()
 		__cpuid_count(7, 0, a, b, c, d);
 		f.avx2 = f.avx && (b & (1u << 5));
 		f.avx512f = zmm_os && (b & (1u << 16));
+		f.erms = b & (1u << 9);
+		f.fsrm = d & (1u << 4);
 		f.clflushopt = b & (1u << 23);
 		f.clwb = b & (1u << 24);
 		f.waitpkg = c & (1u << 5);
