@@ -26,6 +26,7 @@
  * beforehand at an aligned address (address_space.hpp), so mappings of
  * 2 MiB and more start on a 2 MiB boundary, of 2 GiB and more on 1 GiB.
  */
+#include "pmem2/async.hpp"
 #include "pmem2/address_space.hpp"
 #include "pmem2/config.hpp"
 #include "pmem2/errormsg.hpp"
@@ -214,13 +215,16 @@ PMEM2_EXPORT int pmem2_map_new(struct pmem2_map **map_ptr, const struct pmem2_co
 	map->reserv = nullptr;
 	map->reserv_offset = 0;
 	map->from_existing = false;
-	/* ASYNC API: the async code decides about a mover of the map's own. */
-	map->vdm = cfg->vdm;
-	map->vdm_owned = false;
 	install_mem_fns(map);
+	if (int ret = async_map_init(map, cfg)) { /* the config's mover or a default one */
+		munmap(addr, reserved_len);
+		delete map;
+		return ret;
+	}
 
 	if (int ret = registry_add(map)) {
 		munmap(addr, reserved_len);
+		async_map_fini(map);
 		delete map;
 		if (ret == PMEM2_E_MAPPING_EXISTS)
 			return fail(ret,
