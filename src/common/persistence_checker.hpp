@@ -7,7 +7,8 @@
  *
  * What it is
  *   When the project is configured with -DMASYNC_PERSISTENCE_CHECKER=ON,
- *   masync's persistence primitives report what they do here: cache-line
+ *   masync's persistence primitives report what they do here (through
+ *   persistence_checker_hooks.hpp): cache-line
  *   write-backs (note_flush), non-temporal stores (note_nt_store), store
  *   fences (note_fence) and msync (note_msync). The async API registers each
  *   operation's destination range when it creates the future (op_begin) and
@@ -53,6 +54,8 @@
 #ifndef MASYNC_COMMON_PERSISTENCE_CHECKER_HPP
 #define MASYNC_COMMON_PERSISTENCE_CHECKER_HPP
 
+#include "common/persistence_checker_hooks.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -75,13 +78,6 @@ struct violation {
 };
 
 #ifdef MASYNC_PERSISTENCE_CHECKER
-
-inline constexpr bool enabled = true;
-
-void note_flush(const void *addr, std::size_t len) noexcept;
-void note_nt_store(const void *addr, std::size_t len) noexcept;
-void note_fence() noexcept;
-void note_msync(const void *addr, std::size_t len) noexcept;
 
 /*
  * Starts tracking an operation that will write [dest, dest + len) inside
@@ -107,12 +103,6 @@ void clear_violations() noexcept;
 
 #else
 
-inline constexpr bool enabled = false;
-
-inline void note_flush(const void *, std::size_t) noexcept {}
-inline void note_nt_store(const void *, std::size_t) noexcept {}
-inline void note_fence() noexcept {}
-inline void note_msync(const void *, std::size_t) noexcept {}
 inline std::uint64_t op_begin(const char *, const void *, std::size_t, const void *, std::size_t,
                               granularity) noexcept
 {
