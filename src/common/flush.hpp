@@ -16,6 +16,7 @@
 #ifndef MASYNC_COMMON_FLUSH_HPP
 #define MASYNC_COMMON_FLUSH_HPP
 
+#include "common/persistence_checker_hooks.hpp"
 #include "common/test_hook.hpp"
 
 #include <cstddef>
@@ -52,6 +53,7 @@ inline void store_fence()
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 #endif
 	test_hook::count_fence();
+	persistence_checker::note_fence(); /* nothing unless built with the checker */
 }
 
 } // namespace masync

@@ -15,6 +15,8 @@
 #ifndef MASYNC_COMMON_FLUSH_LINE_HPP
 #define MASYNC_COMMON_FLUSH_LINE_HPP
 
+#include "common/persistence_checker_hooks.hpp"
+
 namespace masync
 {
 void flush_line_counted(const void *addr);
@@ -37,6 +39,7 @@ struct flush_clflush {
 		                     :
 		                     : "m"(*static_cast<const volatile char *>(p))
 		                     : "memory");
+		persistence_checker::note_flush(p, 1);
 	}
 };
 
@@ -48,6 +51,7 @@ struct flush_clflushopt {
 		                     :
 		                     : "m"(*static_cast<const volatile char *>(p))
 		                     : "memory");
+		persistence_checker::note_flush(p, 1);
 	}
 };
 
@@ -59,6 +63,7 @@ struct flush_clwb {
 		                     :
 		                     : "m"(*static_cast<const volatile char *>(p))
 		                     : "memory");
+		persistence_checker::note_flush(p, 1);
 	}
 };
 #else

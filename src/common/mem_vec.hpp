@@ -65,6 +65,8 @@ template <class V> struct vec {
 			else
 				V::store(p + i * V::width, l.r[i]);
 		}
+		if constexpr (NT)
+			persistence_checker::note_nt_store(p, cache_line_size);
 	}
 
 	/* A block of N bytes (N <= 32), moved by the widest stores that fit. */
