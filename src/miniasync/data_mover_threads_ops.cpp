@@ -23,6 +23,7 @@
 
 #include "miniasync/data_mover_threads.hpp"
 #include "common/flush.hpp"
+#include "common/persistence_checker_hooks.hpp"
 
 #include <cstring>
 
@@ -68,6 +69,7 @@ void nt_copy(char *d, const char *s, std::size_t n, std::size_t *head, std::size
 		_mm_stream_si128(reinterpret_cast<__m128i *>(d + i + 32), c);
 		_mm_stream_si128(reinterpret_cast<__m128i *>(d + i + 48), e);
 	}
+	persistence_checker::note_nt_store(d, body);
 	std::memcpy(d + body, s + body, n - body);
 	*head = h;
 	*tail = n - body;
@@ -96,6 +98,7 @@ void nt_set(char *d, int c, std::size_t n, std::size_t *head, std::size_t *tail)
 		_mm_stream_si128(reinterpret_cast<__m128i *>(d + i + 32), v);
 		_mm_stream_si128(reinterpret_cast<__m128i *>(d + i + 48), v);
 	}
+	persistence_checker::note_nt_store(d, body);
 	std::memset(d + body, c, n - body);
 	*head = h;
 	*tail = n - body;
