@@ -15,7 +15,7 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
+#include <shared_mutex>
 
 #include <unistd.h>
 
@@ -54,20 +54,76 @@ struct pending {
 	bool nt;              /* streaming stores rather than write-backs */
 };
 
-/* The durability state of one map's memory. */
+/* What other threads may learn of a thread's unfenced work: bounding ranges. */
+struct unfenced_view {
+	std::uintptr_t lo = UINTPTR_MAX, hi = 0; /* write-backs and streaming stores */
+	std::uint64_t max_seq = 0;
+	std::uintptr_t nt_lo = UINTPTR_MAX, nt_hi = 0; /* streaming stores only */
+	std::uint64_t nt_max_seq = 0;
+
+	bool any(std::uintptr_t b, std::uintptr_t e, std::uint64_t s0) const
+	{
+		return max_seq >= s0 && lo < e && b < hi;
+	}
+	bool any_nt(std::uintptr_t b, std::uintptr_t e, std::uint64_t s0) const
+	{
+		return nt_max_seq >= s0 && nt_lo < e && b < nt_hi;
+	}
+};
+
+/*
+ * unfenced_view published by its one writer (the owning thread) under a
+ * sequence lock. The writer only executes plain stores: a locked instruction
+ * right after CLWB/CLFLUSHOPT or a streaming store would wait for it to
+ * complete and slow every line down.
+ */
+class published_view
+{
+      public:
+	void write(const unfenced_view &v)
+	{
+		auto ver = version_.load(std::memory_order_relaxed);
+		version_.store(ver + 1, std::memory_order_relaxed);
+		std::atomic_thread_fence(std::memory_order_release);
+		lo_.store(v.lo, std::memory_order_relaxed);
+		hi_.store(v.hi, std::memory_order_relaxed);
+		max_seq_.store(v.max_seq, std::memory_order_relaxed);
+		nt_lo_.store(v.nt_lo, std::memory_order_relaxed);
+		nt_hi_.store(v.nt_hi, std::memory_order_relaxed);
+		nt_max_seq_.store(v.nt_max_seq, std::memory_order_relaxed);
+		version_.store(ver + 2, std::memory_order_release);
+	}
+	unfenced_view read() const
+	{
+		for (;;) {
+			auto v1 = version_.load(std::memory_order_acquire);
+			unfenced_view v;
+			v.lo = lo_.load(std::memory_order_relaxed);
+			v.hi = hi_.load(std::memory_order_relaxed);
+			v.max_seq = max_seq_.load(std::memory_order_relaxed);
+			v.nt_lo = nt_lo_.load(std::memory_order_relaxed);
+			v.nt_hi = nt_hi_.load(std::memory_order_relaxed);
+			v.nt_max_seq = nt_max_seq_.load(std::memory_order_relaxed);
+			std::atomic_thread_fence(std::memory_order_acquire);
+			if (!(v1 & 1) && v1 == version_.load(std::memory_order_relaxed))
+				return v;
+		}
+	}
+
+      private:
+	std::atomic<std::uint64_t> version_{0};
+	std::atomic<std::uintptr_t> lo_{UINTPTR_MAX}, hi_{0};
+	std::atomic<std::uint64_t> max_seq_{0};
+	std::atomic<std::uintptr_t> nt_lo_{UINTPTR_MAX}, nt_hi_{0};
+	std::atomic<std::uint64_t> nt_max_seq_{0};
+};
+
+/* The durability state of one map's memory: per-line and per-page marks. */
 struct region {
 	std::uintptr_t base; /* page-aligned */
 	std::uintptr_t end;
-	std::vector<std::uint64_t> line_durable; /* newest fenced write-back or msync */
-	std::vector<std::uint64_t> page_synced;  /* newest msync */
-};
-
-struct operation {
-	const char *name;
-	std::uintptr_t begin;
-	std::uintptr_t end;
-	granularity gran;
-	std::uint64_t s0;
+	std::unique_ptr<std::atomic<std::uint64_t>[]> line_durable; /* newest fenced write-back */
+	std::unique_ptr<std::atomic<std::uint64_t>[]> page_synced;  /* newest msync */
 };
 
 struct thread_state;
@@ -75,12 +131,16 @@ struct thread_state;
 struct global_state {
 	std::atomic<std::uint64_t> seq{0};
 	std::atomic<std::size_t> nviolations{0};
-	std::mutex lock; /* everything below */
-	std::vector<thread_state *> threads;
+
+	std::shared_mutex regions_lock; /* regions */
 	std::vector<std::unique_ptr<region>> regions;
-	std::unordered_map<std::uint64_t, operation> ops;
+
+	std::shared_mutex threads_lock; /* threads, orphans */
+	std::vector<thread_state *> threads;
+	std::vector<unfenced_view> orphans; /* left unfenced by threads that have exited */
+
+	std::mutex found_lock; /* found */
 	std::vector<violation> found;
-	std::vector<pending> orphans; /* left unfenced by threads that have exited */
 };
 
 /* Never destroyed: threads may report until the very end of the process. */
@@ -91,39 +151,51 @@ global_state &global()
 }
 
 struct thread_state {
-	std::mutex lock; /* list */
+	/* Only the owning thread touches these. */
 	std::vector<pending> list;
-	std::uint64_t last_fence = 0; /* only this thread reads and writes it */
+	unfenced_view mine;
+	std::uint64_t last_fence = 0;
+	/* Read by other threads. */
+	published_view view;
 
 	thread_state()
 	{
+		list.reserve(64);
 		auto &g = global();
-		std::lock_guard guard(g.lock);
+		std::unique_lock guard(g.threads_lock);
 		g.threads.push_back(this);
 	}
 	~thread_state()
 	{
 		auto &g = global();
-		std::lock_guard guard(g.lock);
+		std::unique_lock guard(g.threads_lock);
 		g.threads.erase(std::find(g.threads.begin(), g.threads.end(), this));
 		/* What this thread never fenced stays unfenced forever. */
-		std::lock_guard own(lock);
-		g.orphans.insert(g.orphans.end(), list.begin(), list.end());
-		if (g.orphans.size() > max_orphans)
-			g.orphans.erase(g.orphans.begin(),
-			                g.orphans.begin() + static_cast<long>(max_orphans / 2));
+		if (mine.hi != 0) {
+			if (g.orphans.size() >= max_orphans)
+				g.orphans.erase(g.orphans.begin());
+			g.orphans.push_back(mine);
+		}
 	}
 	thread_state(const thread_state &) = delete;
 	thread_state &operator=(const thread_state &) = delete;
 };
 
-/* The calling thread's state. Must not be first called with global().lock held. */
+/* The calling thread's state. */
 thread_state &self()
 {
 	thread_local thread_state state;
 	return state;
 }
 
+void raise_to(std::atomic<std::uint64_t> &mark, std::uint64_t v)
+{
+	std::uint64_t cur = mark.load(std::memory_order_relaxed);
+	while (cur < v && !mark.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {
+	}
+}
+
+/* Called right after write-backs or streaming stores: plain stores only. */
 void note_pending(const void *addr, std::size_t len, bool nt)
 {
 	if (len == 0)
@@ -132,18 +204,29 @@ void note_pending(const void *addr, std::size_t len, bool nt)
 	auto e = up(reinterpret_cast<std::uintptr_t>(addr) + len, line_size);
 	auto &t = self();
 	auto seq = global().seq.load(std::memory_order_relaxed);
-	std::lock_guard guard(t.lock);
+	bool merged = false;
 	if (!t.list.empty()) {
 		auto &last = t.list.back();
 		if (last.seq == seq && last.nt == nt && last.end == b) {
 			last.end = e;
-			return;
+			merged = true;
 		}
 	}
-	t.list.push_back({b, e, seq, nt});
+	if (!merged)
+		t.list.push_back({b, e, seq, nt});
+	auto &v = t.mine;
+	v.lo = std::min(v.lo, b);
+	v.hi = std::max(v.hi, e);
+	v.max_seq = std::max(v.max_seq, seq);
+	if (nt) {
+		v.nt_lo = std::min(v.nt_lo, b);
+		v.nt_hi = std::max(v.nt_hi, e);
+		v.nt_max_seq = std::max(v.nt_max_seq, seq);
+	}
+	t.view.write(v);
 }
 
-/* Applies f(region, first index, last index + 1) to the lines of [b, e) in each region. */
+/* Calls f(region, first line index, end line index) for each region [b, e) meets. */
 template <typename F> void for_lines(global_state &g, std::uintptr_t b, std::uintptr_t e, F f)
 {
 	for (auto &r : g.regions) {
@@ -164,29 +247,35 @@ region *region_containing(global_state &g, std::uintptr_t b, std::uintptr_t e)
 	return nullptr;
 }
 
-/* The unfenced entry of any thread that covers addr and was issued at or after s0. */
-const pending *find_unfenced(global_state &g, std::uintptr_t addr, std::uint64_t s0, bool nt_only,
-                             pending *out)
+/*
+ * Where [b, e) first meets any thread's unfenced work (streaming stores only:
+ * nt_only) issued since s0, or 0 when it does not.
+ */
+std::uintptr_t others_unfenced(global_state &g, std::uintptr_t b, std::uintptr_t e,
+                               std::uint64_t s0, bool nt_only)
 {
-	auto match = [&](const pending &p) {
-		return p.seq >= s0 && p.begin <= addr && addr < p.end && (!nt_only || p.nt);
+	auto hit = [&](const unfenced_view &v) -> std::uintptr_t {
+		if (nt_only)
+			return v.any_nt(b, e, s0) ? std::max(b, v.nt_lo) : 0;
+		return v.any(b, e, s0) ? std::max(b, v.lo) : 0;
 	};
-	for (auto *t : g.threads) {
-		std::lock_guard guard(t->lock);
-		for (auto &p : t->list) {
-			if (match(p)) {
-				*out = p;
-				return out;
-			}
-		}
-	}
-	for (auto &p : g.orphans) {
-		if (match(p)) {
-			*out = p;
-			return out;
-		}
-	}
-	return nullptr;
+	std::shared_lock guard(g.threads_lock);
+	for (auto *t : g.threads)
+		if (auto at = hit(t->view.read()))
+			return at;
+	for (auto &v : g.orphans)
+		if (auto at = hit(v))
+			return at;
+	return 0;
+}
+
+/* Whether the calling thread itself has an unfenced entry covering addr since s0. */
+bool own_unfenced(const thread_state &me, std::uintptr_t addr, std::uint64_t s0)
+{
+	for (auto &p : me.list)
+		if (p.seq >= s0 && p.begin <= addr && addr < p.end)
+			return true;
+	return false;
 }
 
 const char *granularity_name(granularity g)
@@ -202,31 +291,41 @@ const char *granularity_name(granularity g)
 	return "?";
 }
 
-void record(global_state &g, const operation &op, std::uintptr_t bad, std::string reason)
+void record(global_state &g, const operation &op, std::uintptr_t bad, const char *reason)
 {
+	auto b = reinterpret_cast<std::uintptr_t>(op.dest);
+	auto e = b + op.len;
 	std::fprintf(stderr,
 	             "persistence checker: %s [0x%" PRIxPTR ", 0x%" PRIxPTR ") at %s "
 	             "granularity: byte 0x%" PRIxPTR " (offset %" PRIuPTR ") not durable: %s\n",
-	             op.name, op.begin, op.end, granularity_name(op.gran), bad, bad - op.begin,
-	             reason.c_str());
-	g.found.push_back({op.name, op.begin, op.end, bad, op.gran, std::move(reason)});
+	             op.name, b, e, granularity_name(op.gran), bad, bad - b, reason);
+	try {
+		std::lock_guard guard(g.found_lock);
+		g.found.push_back({op.name, b, e, bad, op.gran, reason});
+	} catch (...) {
+		std::fprintf(stderr, "persistence checker: out of memory recording a violation\n");
+	}
 	g.nviolations.fetch_add(1, std::memory_order_relaxed);
 }
 
-void check(global_state &g, const operation &op, const thread_state &me)
+/* The verdict on op begun at s0; regions_lock is held (shared). */
+void check(global_state &g, const operation &op, std::uint64_t s0, const thread_state &me)
 {
-	if (op.begin == op.end)
+	auto begin = reinterpret_cast<std::uintptr_t>(op.dest);
+	auto end = begin + op.len;
+	if (begin == end)
 		return;
-	region *r = region_containing(g, op.begin, op.end);
+	region *r = region_containing(g, begin, end);
 	if (r == nullptr)
 		return; /* the map was replaced by another one: nothing left to judge */
 
 	switch (op.gran) {
 	case granularity::page: {
 		auto ps = page_size();
-		for (auto p = down(op.begin, ps); p < op.end; p += ps) {
-			if (r->page_synced[(p - r->base) / ps] < op.s0) {
-				record(g, op, std::max(p, op.begin),
+		for (auto p = down(begin, ps); p < end; p += ps) {
+			if (r->page_synced[(p - r->base) / ps].load(std::memory_order_relaxed) <
+			    s0) {
+				record(g, op, std::max(p, begin),
 				       "its page was not msync'ed after the operation began");
 				return;
 			}
@@ -234,36 +333,29 @@ void check(global_state &g, const operation &op, const thread_state &me)
 		return;
 	}
 	case granularity::cache_line:
-		for (auto l = down(op.begin, line_size); l < op.end; l += line_size) {
-			if (r->line_durable[(l - r->base) / line_size] >= op.s0)
+		for (auto l = down(begin, line_size); l < end; l += line_size) {
+			auto idx = (l - r->base) / line_size;
+			if (r->line_durable[idx].load(std::memory_order_relaxed) >= s0)
 				continue;
-			pending p;
 			const char *why =
-			    find_unfenced(g, l, op.s0, false, &p)
-			        ? (p.nt ? "its non-temporal stores were not fenced by the storing "
-			                  "thread"
-			                : "its cache line was written back but the write-back was "
-			                  "not fenced by the flushing thread")
+			    own_unfenced(me, l, s0) ||
+			            others_unfenced(g, l, l + line_size, s0, false)
+			        ? "its cache line was written back (or streamed) but not fenced by "
+			          "the thread that did it"
 			        : "its cache line was not written back after the operation began";
-			record(g, op, std::max(l, op.begin), why);
+			record(g, op, std::max(l, begin), why);
 			return;
 		}
 		return;
 	case granularity::byte: {
-		if (me.last_fence < op.s0) {
-			record(g, op, op.begin,
+		if (me.last_fence < s0) {
+			record(g, op, begin,
 			       "the thread completing the operation did not fence after it began");
 			return;
 		}
-		for (auto l = down(op.begin, line_size); l < op.end; l += line_size) {
-			pending p;
-			if (find_unfenced(g, l, op.s0, true, &p)) {
-				record(g, op, std::max(l, op.begin),
-				       "its non-temporal stores were not fenced by the storing "
-				       "thread");
-				return;
-			}
-		}
+		if (auto at = others_unfenced(g, begin, end, s0, true))
+			record(g, op, at,
+			       "non-temporal stores into it were not fenced by the storing thread");
 		return;
 	}
 	}
@@ -285,20 +377,20 @@ void note_fence() noexcept
 {
 	auto &t = self();
 	auto &g = global();
-	std::vector<pending> fenced;
-	{
-		std::lock_guard guard(t.lock);
-		t.last_fence = g.seq.load(std::memory_order_relaxed);
-		fenced.swap(t.list);
-	}
-	if (fenced.empty())
+	t.last_fence = g.seq.load(std::memory_order_relaxed);
+	if (t.list.empty())
 		return;
-	std::lock_guard guard(g.lock);
-	for (auto &p : fenced)
-		for_lines(g, p.begin, p.end, [&](region &r, std::size_t i, std::size_t e) {
-			for (; i < e; ++i)
-				r.line_durable[i] = std::max(r.line_durable[i], p.seq);
-		});
+	{
+		std::shared_lock guard(g.regions_lock);
+		for (auto &p : t.list)
+			for_lines(g, p.begin, p.end, [&](region &r, std::size_t i, std::size_t e) {
+				for (; i < e; ++i)
+					raise_to(r.line_durable[i], p.seq);
+			});
+	}
+	t.list.clear();
+	t.mine = unfenced_view{};
+	t.view.write(t.mine);
 }
 
 void note_msync(const void *addr, std::size_t len) noexcept
@@ -310,35 +402,39 @@ void note_msync(const void *addr, std::size_t len) noexcept
 	auto b = reinterpret_cast<std::uintptr_t>(addr);
 	auto e = b + len;
 	auto ps = page_size();
-	std::lock_guard guard(g.lock);
+	std::shared_lock guard(g.regions_lock);
 	for_lines(g, b, e, [&](region &r, std::size_t i, std::size_t end) {
 		for (; i < end; ++i)
-			r.line_durable[i] = std::max(r.line_durable[i], now);
+			raise_to(r.line_durable[i], now);
 	});
 	for (auto &r : g.regions) {
 		auto lo = std::max(b, r->base);
 		auto hi = std::min(e, r->end);
-		for (auto p = down(lo, ps); p < hi; p += ps) {
-			auto &v = r->page_synced[(p - r->base) / ps];
-			v = std::max(v, now);
-		}
+		for (auto p = down(lo, ps); p < hi; p += ps)
+			raise_to(r->page_synced[(p - r->base) / ps], now);
 	}
 }
 
-std::uint64_t op_begin(const char *name, const void *map_addr, std::size_t map_len,
-                       const void *dest, std::size_t len, granularity gran) noexcept
+std::uint64_t op_begin(const operation &op) noexcept
 {
 	auto &g = global();
-	auto s0 = g.seq.fetch_add(1, std::memory_order_relaxed) + 1;
 	auto ps = page_size();
-	auto base = down(reinterpret_cast<std::uintptr_t>(map_addr), ps);
-	auto end = up(reinterpret_cast<std::uintptr_t>(map_addr) + map_len, ps);
-	try {
-		std::lock_guard guard(g.lock);
-		bool known = false;
+	auto base = down(reinterpret_cast<std::uintptr_t>(op.map_addr), ps);
+	auto end = up(reinterpret_cast<std::uintptr_t>(op.map_addr) + op.map_len, ps);
+	auto known = [&] {
 		for (auto &r : g.regions)
-			known = known || (r->base == base && r->end == end);
-		if (!known) {
+			if (r->base == base && r->end == end)
+				return true;
+		return false;
+	};
+	{
+		std::shared_lock guard(g.regions_lock);
+		if (known())
+			return g.seq.fetch_add(1, std::memory_order_relaxed) + 1;
+	}
+	try {
+		std::unique_lock guard(g.regions_lock);
+		if (!known()) {
 			/* A new map: forget any older one that shared its addresses. */
 			std::erase_if(g.regions, [&](const auto &r) {
 				return r->base < end && base < r->end;
@@ -346,45 +442,38 @@ std::uint64_t op_begin(const char *name, const void *map_addr, std::size_t map_l
 			auto r = std::make_unique<region>();
 			r->base = base;
 			r->end = end;
-			r->line_durable.assign((end - base) / line_size, 0);
-			r->page_synced.assign((end - base) / ps, 0);
+			auto nlines = (end - base) / line_size;
+			auto npages = (end - base) / ps;
+			r->line_durable = std::make_unique<std::atomic<std::uint64_t>[]>(nlines);
+			r->page_synced = std::make_unique<std::atomic<std::uint64_t>[]>(npages);
+			for (std::size_t i = 0; i < nlines; ++i)
+				r->line_durable[i].store(0, std::memory_order_relaxed);
+			for (std::size_t i = 0; i < npages; ++i)
+				r->page_synced[i].store(0, std::memory_order_relaxed);
 			g.regions.push_back(std::move(r));
 		}
-		auto b = reinterpret_cast<std::uintptr_t>(dest);
-		g.ops.emplace(s0, operation{name, b, b + len, gran, s0});
 	} catch (...) {
-		std::fprintf(stderr, "persistence checker: out of memory, %s not tracked\n", name);
+		std::fprintf(stderr, "persistence checker: out of memory, %s not tracked\n",
+		             op.name);
 		return 0;
 	}
-	return s0;
+	return g.seq.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
-void op_end(std::uint64_t id, bool completed) noexcept
+void op_complete(std::uint64_t id, const operation &op) noexcept
 {
 	if (id == 0)
 		return;
 	auto &me = self();
 	auto &g = global();
-	std::lock_guard guard(g.lock);
-	auto it = g.ops.find(id);
-	if (it == g.ops.end())
-		return;
-	operation op = it->second;
-	g.ops.erase(it);
-	if (completed) {
-		try {
-			check(g, op, me);
-		} catch (...) {
-			std::fprintf(stderr, "persistence checker: out of memory checking %s\n",
-			             op.name);
-		}
-	}
+	std::shared_lock guard(g.regions_lock);
+	check(g, op, id, me);
 }
 
 std::vector<violation> violations()
 {
 	auto &g = global();
-	std::lock_guard guard(g.lock);
+	std::lock_guard guard(g.found_lock);
 	return g.found;
 }
 
@@ -396,7 +485,7 @@ std::size_t violation_count() noexcept
 void clear_violations() noexcept
 {
 	auto &g = global();
-	std::lock_guard guard(g.lock);
+	std::lock_guard guard(g.found_lock);
 	g.found.clear();
 	g.nviolations.store(0, std::memory_order_relaxed);
 }

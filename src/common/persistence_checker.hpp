@@ -10,9 +10,10 @@
  *   masync's persistence primitives report what they do here (through
  *   persistence_checker_hooks.hpp): cache-line
  *   write-backs (note_flush), non-temporal stores (note_nt_store), store
- *   fences (note_fence) and msync (note_msync). The async API registers each
- *   operation's destination range when it creates the future (op_begin) and
- *   asks for a verdict when the future completes (op_end). A range that is
+ *   fences (note_fence) and msync (note_msync). The async API notes when
+ *   each operation begins (op_begin, when it creates the future) and asks for
+ *   a verdict on its destination range when the future completes
+ *   (op_complete; a failed operation wrote nothing and is not judged). A range that is
  *   not durable under the map's granularity is a violation: it is printed to
  *   stderr at once, with the operation and the range, and kept for tests
  *   (violations()).
@@ -36,7 +37,7 @@
  *     globally visible), and no non-temporal store into the range made after
  *     s0 is still unfenced on any thread.
  *   Plain temporal stores are not observed: the checker assumes the
- *   operation stored its data between op_begin and op_end. It judges the
+ *   operation stored its data between op_begin and op_complete. It judges the
  *   flushes and fences that followed.
  *
  * Limits
@@ -47,9 +48,11 @@
  *   map.
  *
  * Thread safety
- *   Everything is thread-safe. Write-backs and streaming stores go to a
- *   per-thread list (a per-thread lock, uncontended); fences, msync and the
- *   op_* calls take one global lock.
+ *   Everything is thread-safe and scales with threads: write-backs and
+ *   streaming stores go to a per-thread list (a per-thread lock, uncontended);
+ *   fences and msync raise per-line atomic marks; the maps' state is found
+ *   under a reader lock (taken exclusively only when a new map appears);
+ *   only a violation takes a global lock.
  */
 #ifndef MASYNC_COMMON_PERSISTENCE_CHECKER_HPP
 #define MASYNC_COMMON_PERSISTENCE_CHECKER_HPP
@@ -77,22 +80,29 @@ struct violation {
 	std::string reason;
 };
 
+/* An operation the checker judges: what it writes, in which map. */
+struct operation {
+	const char *name; /* a string literal, e.g. "pmem2_memcpy_async" */
+	const void *map_addr;
+	std::size_t map_len;
+	const void *dest; /* it writes [dest, dest + len) */
+	std::size_t len;
+	granularity gran; /* the map's */
+};
+
 #ifdef MASYNC_PERSISTENCE_CHECKER
 
 /*
- * Starts tracking an operation that will write [dest, dest + len) inside
- * the map [map_addr, map_addr + map_len). `operation` must be a string
- * literal. Returns its id (never 0).
+ * An operation is about to write: returns the moment it began (its id,
+ * never 0). Write-backs, fences and msyncs count for it from then on.
  */
-std::uint64_t op_begin(const char *operation, const void *map_addr, std::size_t map_len,
-                       const void *dest, std::size_t len, granularity g) noexcept;
+std::uint64_t op_begin(const operation &op) noexcept;
 
 /*
- * Ends tracking of id (0 is ignored). With `completed`, checks the range
- * first and records a violation if it is not durable; without, the
- * operation wrote nothing (it failed) and is simply forgotten.
+ * The operation begun at `id` (0 is ignored) reports completion: checks that
+ * its range is durable and records a violation if not.
  */
-void op_end(std::uint64_t id, bool completed) noexcept;
+void op_complete(std::uint64_t id, const operation &op) noexcept;
 
 /* The violations found so far, and how many. */
 std::vector<violation> violations();
@@ -103,12 +113,11 @@ void clear_violations() noexcept;
 
 #else
 
-inline std::uint64_t op_begin(const char *, const void *, std::size_t, const void *, std::size_t,
-                              granularity) noexcept
+inline std::uint64_t op_begin(const operation &) noexcept
 {
 	return 0;
 }
-inline void op_end(std::uint64_t, bool) noexcept {}
+inline void op_complete(std::uint64_t, const operation &) noexcept {}
 inline std::vector<violation> violations()
 {
 	return {};

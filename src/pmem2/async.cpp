@@ -55,8 +55,9 @@ namespace checker = masync::persistence_checker;
 
 /*
  * The finalizer's private word (pmem2_persist_future_output.unused): the
- * plan (bits 0-1), the failure bit (2), why it failed (bits 4-7) and the
- * persistence checker's id of the operation (bits 16-63).
+ * plan (bits 0-1), the failure bit (2), why it failed (bits 4-7), the kind
+ * of operation (bits 8-9) and the persistence checker's id of the operation
+ * (bits 16-63).
  */
 enum : std::uint64_t {
 	plan_none = 0,
@@ -66,6 +67,8 @@ enum : std::uint64_t {
 	fin_failed = 1u << 2,
 	reason_shift = 4,
 	reason_mask = 0xfu << reason_shift,
+	kind_shift = 8,
+	kind_mask = 3u << kind_shift,
 	checker_id_shift = 16,
 };
 
@@ -129,6 +132,14 @@ std::uint64_t &word_of(struct future_context *fin_ctx)
 	return out->unused;
 }
 
+checker::operation checker_op(kind k, const struct pmem2_map *map, const void *dest,
+                              std::size_t len)
+{
+	return {
+	    name_of(k), map->addr, map->content_length,
+	    dest,       len,       static_cast<checker::granularity>(map->effective_granularity)};
+}
+
 /* The map function of the op entry: lhs is the mover's future, rhs the finalizer's. */
 void op_done(struct future_context *lhs, struct future_context *rhs, void *arg)
 {
@@ -171,7 +182,10 @@ void fin_done(struct future_context *lhs, struct future_context *rhs, void *arg)
 	auto *d = static_cast<pmem2_persist_future_data *>(future_context_get_data(lhs));
 	std::uint64_t w = word_of(lhs);
 	bool ok = !(w & fin_failed);
-	checker::op_end(w >> checker_id_shift, ok);
+	if (ok) {
+		auto k = static_cast<kind>((w & kind_mask) >> kind_shift);
+		checker::op_complete(w >> checker_id_shift, checker_op(k, d->map, d->ptr, d->size));
+	}
 	auto why = static_cast<reason>((w & reason_mask) >> reason_shift);
 	if (!ok && why != persist_failed) {
 		/* The thread seeing the failure learns why, too. */
@@ -290,12 +304,12 @@ struct pmem2_future make_future(const request &r)
 	err_clear();
 	struct pmem2_future fut;
 	struct vdm_operation_future op;
-	std::uint64_t word = 0;
+	std::uint64_t word = static_cast<std::uint64_t>(r.k) << kind_shift;
 
 	if (reason why = refusal(r); why != no_reason) {
 		fail(-EINVAL, "%s: %s", name_of(r.k), describe(why));
 		op = refused_op(r.map ? r.map->vdm : nullptr, type_of(r.k));
-		word = failure(why);
+		word |= failure(why);
 	} else {
 		std::uint64_t vflags, plan;
 		decide(r, &vflags, &plan);
@@ -315,12 +329,10 @@ struct pmem2_future make_future(const request &r)
 			reason cause =
 			    op.output.result == VDM_ERROR_OUT_OF_MEMORY ? no_record : mover_failed;
 			fail(-ENOMEM, "%s: %s", name_of(r.k), describe(cause));
-			word = failure(cause);
+			word |= failure(cause);
 		} else {
-			auto id = checker::op_begin(
-			    name_of(r.k), r.map->addr, r.map->content_length, r.dest, r.len,
-			    static_cast<checker::granularity>(r.map->effective_granularity));
-			word = plan | (id << checker_id_shift);
+			auto id = checker::op_begin(checker_op(r.k, r.map, r.dest, r.len));
+			word |= plan | (id << checker_id_shift);
 		}
 	}
 

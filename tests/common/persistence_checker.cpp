@@ -37,9 +37,9 @@ class checker : public ::testing::Test
 		std::free(map);
 	}
 
-	std::uint64_t begin(char *dest, std::size_t len, pc::granularity g)
+	pc::operation op(char *dest, std::size_t len, pc::granularity g)
 	{
-		return pc::op_begin("test_op", map, map_len, dest, len, g);
+		return {"test_op", map, map_len, dest, len, g};
 	}
 
 	static constexpr std::size_t map_len = 64 * 1024;
@@ -50,19 +50,21 @@ class checker : public ::testing::Test
 
 TEST_F(checker, cache_line_flush_then_fence_is_durable)
 {
-	auto id = begin(map + 100, 1000, pc::granularity::cache_line);
+	auto o = op(map + 100, 1000, pc::granularity::cache_line);
+	auto id = pc::op_begin(o);
 	ASSERT_NE(id, 0u);
 	pc::note_flush(map + 100, 1000);
 	pc::note_fence();
-	pc::op_end(id, true);
+	pc::op_complete(id, o);
 	EXPECT_EQ(pc::violation_count(), 0u);
 }
 
 TEST_F(checker, cache_line_missing_fence_is_reported_with_range)
 {
-	auto id = begin(map + 128, 256, pc::granularity::cache_line);
+	auto o = op(map + 128, 256, pc::granularity::cache_line);
+	auto id = pc::op_begin(o);
 	pc::note_flush(map + 128, 256);
-	pc::op_end(id, true);
+	pc::op_complete(id, o);
 	ASSERT_EQ(pc::violation_count(), 1u);
 	auto v = pc::violations().at(0);
 	EXPECT_EQ(v.operation, "test_op");
@@ -75,10 +77,11 @@ TEST_F(checker, cache_line_missing_fence_is_reported_with_range)
 
 TEST_F(checker, cache_line_missing_flush_of_one_line_is_reported)
 {
-	auto id = begin(map, 256, pc::granularity::cache_line);
+	auto o = op(map, 256, pc::granularity::cache_line);
+	auto id = pc::op_begin(o);
 	pc::note_flush(map, 192); /* the last line is forgotten */
 	pc::note_fence();
-	pc::op_end(id, true);
+	pc::op_complete(id, o);
 	ASSERT_EQ(pc::violation_count(), 1u);
 	EXPECT_EQ(pc::violations().at(0).first_bad, reinterpret_cast<std::uintptr_t>(map + 192));
 }
@@ -87,82 +90,104 @@ TEST_F(checker, flushes_before_the_operation_began_do_not_count)
 {
 	pc::note_flush(map, 64);
 	pc::note_fence();
-	auto id = begin(map, 64, pc::granularity::cache_line);
-	pc::op_end(id, true);
+	auto o = op(map, 64, pc::granularity::cache_line);
+	auto id = pc::op_begin(o);
+	pc::op_complete(id, o);
 	EXPECT_EQ(pc::violation_count(), 1u);
 }
 
 TEST_F(checker, a_fence_only_drains_its_own_thread)
 {
-	auto id = begin(map, 64, pc::granularity::cache_line);
+	auto o = op(map, 64, pc::granularity::cache_line);
+	auto id = pc::op_begin(o);
 	std::thread([&] { pc::note_flush(map, 64); }).join(); /* never fenced there */
 	pc::note_fence();
-	pc::op_end(id, true);
+	pc::op_complete(id, o);
 	EXPECT_EQ(pc::violation_count(), 1u);
 
 	pc::clear_violations();
-	id = begin(map, 64, pc::granularity::cache_line);
+	o = op(map, 64, pc::granularity::cache_line);
+	id = pc::op_begin(o);
 	std::thread([&] {
 		pc::note_nt_store(map, 64);
 		pc::note_fence();
 	}).join();
-	pc::op_end(id, true);
+	pc::op_complete(id, o);
 	EXPECT_EQ(pc::violation_count(), 0u);
 }
 
 TEST_F(checker, page_needs_msync_and_flushes_do_not_replace_it)
 {
-	auto id = begin(map + 4000, 200, pc::granularity::page);
+	auto o = op(map + 4000, 200, pc::granularity::page);
+	auto id = pc::op_begin(o);
 	pc::note_flush(map + 4000, 200);
 	pc::note_fence();
 	pc::note_msync(map, 4096); /* the second page is left out */
-	pc::op_end(id, true);
+	pc::op_complete(id, o);
 	ASSERT_EQ(pc::violation_count(), 1u);
 	EXPECT_EQ(pc::violations().at(0).first_bad, reinterpret_cast<std::uintptr_t>(map + 4096));
 
 	pc::clear_violations();
-	id = begin(map + 4000, 200, pc::granularity::page);
+	o = op(map + 4000, 200, pc::granularity::page);
+	id = pc::op_begin(o);
 	pc::note_msync(map, 8192);
-	pc::op_end(id, true);
+	pc::op_complete(id, o);
 	EXPECT_EQ(pc::violation_count(), 0u);
 }
 
 TEST_F(checker, msync_also_makes_cache_lines_durable)
 {
-	auto id = begin(map, 300, pc::granularity::cache_line);
+	auto o = op(map, 300, pc::granularity::cache_line);
+	auto id = pc::op_begin(o);
 	pc::note_msync(map, 4096);
-	pc::op_end(id, true);
+	pc::op_complete(id, o);
 	EXPECT_EQ(pc::violation_count(), 0u);
 }
 
 TEST_F(checker, byte_needs_a_fence_on_the_completing_thread)
 {
-	auto id = begin(map, 100, pc::granularity::byte);
-	pc::op_end(id, true);
+	auto o = op(map, 100, pc::granularity::byte);
+	auto id = pc::op_begin(o);
+	pc::op_complete(id, o);
 	EXPECT_EQ(pc::violation_count(), 1u);
 
 	pc::clear_violations();
-	id = begin(map, 100, pc::granularity::byte);
+	o = op(map, 100, pc::granularity::byte);
+	id = pc::op_begin(o);
 	pc::note_fence();
-	pc::op_end(id, true);
+	pc::op_complete(id, o);
 	EXPECT_EQ(pc::violation_count(), 0u);
 }
 
 TEST_F(checker, byte_unfenced_streaming_stores_of_another_thread_are_reported)
 {
-	auto id = begin(map, 4096, pc::granularity::byte);
+	auto o = op(map, 4096, pc::granularity::byte);
+	auto id = pc::op_begin(o);
 	std::thread([&] { pc::note_nt_store(map + 1024, 1024); }).join();
 	pc::note_fence(); /* the completing thread's fence does not drain the other's */
-	pc::op_end(id, true);
+	pc::op_complete(id, o);
 	ASSERT_EQ(pc::violation_count(), 1u);
 	EXPECT_EQ(pc::violations().at(0).first_bad, reinterpret_cast<std::uintptr_t>(map + 1024));
 }
 
-TEST_F(checker, failed_operations_are_not_judged)
+TEST_F(checker, id_zero_is_not_judged)
 {
-	auto id = begin(map, 100, pc::granularity::cache_line);
-	pc::op_end(id, false);
-	pc::op_end(id, true); /* already forgotten */
-	pc::op_end(0, true);
+	auto o = op(map, 100, pc::granularity::cache_line);
+	pc::op_complete(0, o); /* an operation the checker never saw */
 	EXPECT_EQ(pc::violation_count(), 0u);
+}
+
+/* A new map at the addresses of an old one starts with a clean state. */
+TEST_F(checker, a_new_map_over_an_old_one_starts_clean)
+{
+	auto o = op(map, 64, pc::granularity::cache_line);
+	auto id = pc::op_begin(o);
+	pc::note_flush(map, 64);
+	pc::note_fence();
+	pc::op_complete(id, o);
+	EXPECT_EQ(pc::violation_count(), 0u);
+	pc::operation smaller{"test_op", map, 4096, map, 64, pc::granularity::cache_line};
+	id = pc::op_begin(smaller);
+	pc::op_complete(id, smaller);
+	EXPECT_EQ(pc::violation_count(), 1u);
 }
