@@ -45,7 +45,7 @@ struct data_mover_threads;
  * are not powers of two are treated.
  */
 struct data_mover_threads *data_mover_threads_new(size_t nthreads, size_t ringbuf_size,
-						  enum future_notifier_type desired_notifier);
+                                                  enum future_notifier_type desired_notifier);
 
 /* A new threads mover sized for this machine (see data_mover_threads_new(3)). */
 struct data_mover_threads *data_mover_threads_default(void);

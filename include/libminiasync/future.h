@@ -125,7 +125,7 @@ static inline size_t future_context_get_size(struct future_context *context)
 #define FUTURE_WAKER_WAKE(_wakerp) ((_wakerp)->wake((_wakerp)->data))
 
 typedef enum future_state (*future_task_fn)(struct future_context *context,
-					    struct future_notifier *notifier);
+                                            struct future_notifier *notifier);
 typedef int (*future_has_property_fn)(void *future, enum future_property property);
 
 /* The header every future starts with. */
@@ -136,37 +136,37 @@ struct future {
 };
 
 /* Defines `struct _name`: a future with data of _data_type and output of _output_type. */
-#define FUTURE(_name, _data_type, _output_type)                                                    \
-	struct _name {                                                                             \
-		struct future base;                                                                \
-		_data_type data;                                                                   \
-		_output_type output;                                                               \
+#define FUTURE(_name, _data_type, _output_type) \
+	struct _name {                          \
+		struct future base;             \
+		_data_type data;                \
+		_output_type output;            \
 	}
 
 /* Makes *_futurep an IDLE future running _taskfn, with property function _propertyfn. */
-#define FUTURE_INIT_EXT(_futurep, _taskfn, _propertyfn)                                            \
-	do {                                                                                       \
-		(_futurep)->base.task = (_taskfn);                                                 \
-		(_futurep)->base.has_property = (_propertyfn);                                     \
-		(_futurep)->base.context.state = (FUTURE_STATE_IDLE);                              \
-		(_futurep)->base.context.data_size = sizeof((_futurep)->data);                     \
-		(_futurep)->base.context.output_size = sizeof((_futurep)->output);                 \
-		(_futurep)->base.context.padding = 0;                                              \
+#define FUTURE_INIT_EXT(_futurep, _taskfn, _propertyfn)                            \
+	do {                                                                       \
+		(_futurep)->base.task = (_taskfn);                                 \
+		(_futurep)->base.has_property = (_propertyfn);                     \
+		(_futurep)->base.context.state = (FUTURE_STATE_IDLE);              \
+		(_futurep)->base.context.data_size = sizeof((_futurep)->data);     \
+		(_futurep)->base.context.output_size = sizeof((_futurep)->output); \
+		(_futurep)->base.context.padding = 0;                              \
 	} while (0)
 
 /* Makes *_futurep an IDLE future running _taskfn, with no properties. */
-#define FUTURE_INIT(_futurep, _taskfn)                                                             \
+#define FUTURE_INIT(_futurep, _taskfn) \
 	FUTURE_INIT_EXT((_futurep), (_taskfn), future_has_property_default)
 
 /* Makes *_futurep a future that is already COMPLETE (no task, no properties). */
-#define FUTURE_INIT_COMPLETE(_futurep)                                                             \
-	do {                                                                                       \
-		(_futurep)->base.task = NULL;                                                      \
-		(_futurep)->base.has_property = NULL;                                              \
-		(_futurep)->base.context.state = (FUTURE_STATE_COMPLETE);                          \
-		(_futurep)->base.context.data_size = sizeof((_futurep)->data);                     \
-		(_futurep)->base.context.output_size = sizeof((_futurep)->output);                 \
-		(_futurep)->base.context.padding = 0;                                              \
+#define FUTURE_INIT_COMPLETE(_futurep)                                             \
+	do {                                                                       \
+		(_futurep)->base.task = NULL;                                      \
+		(_futurep)->base.has_property = NULL;                              \
+		(_futurep)->base.context.state = (FUTURE_STATE_COMPLETE);          \
+		(_futurep)->base.context.data_size = sizeof((_futurep)->data);     \
+		(_futurep)->base.context.output_size = sizeof((_futurep)->output); \
+		(_futurep)->base.context.padding = 0;                              \
 	} while (0)
 
 #define FUTURE_AS_RUNNABLE(_futurep) (&(_futurep)->base)
@@ -205,25 +205,25 @@ enum future_chain_entry_type {
 typedef uint8_t _future_entry_type_regular[FUTURE_CHAIN_ENTRY_REGULAR];
 typedef uint8_t _future_entry_type_last[FUTURE_CHAIN_ENTRY_LAST];
 
-#define FUTURE_CHAIN_ENTRY(_future_type, _name)                                                    \
-	struct {                                                                                   \
-		future_map_fn map;                                                                 \
-		void *map_arg;                                                                     \
-		future_init_fn init;                                                               \
-		void *init_arg;                                                                    \
-		_future_entry_type_regular *flags;                                                 \
-		_future_type fut;                                                                  \
+#define FUTURE_CHAIN_ENTRY(_future_type, _name)    \
+	struct {                                   \
+		future_map_fn map;                 \
+		void *map_arg;                     \
+		future_init_fn init;               \
+		void *init_arg;                    \
+		_future_entry_type_regular *flags; \
+		_future_type fut;                  \
 	} _name
 
 /* The last entry of a chain: data declared after it is not taken for an entry. */
-#define FUTURE_CHAIN_ENTRY_LAST(_future_type, _name)                                               \
-	struct {                                                                                   \
-		future_map_fn map;                                                                 \
-		void *map_arg;                                                                     \
-		future_init_fn init;                                                               \
-		void *init_arg;                                                                    \
-		_future_entry_type_last *flags;                                                    \
-		_future_type fut;                                                                  \
+#define FUTURE_CHAIN_ENTRY_LAST(_future_type, _name) \
+	struct {                                     \
+		future_map_fn map;                   \
+		void *map_arg;                       \
+		future_init_fn init;                 \
+		void *init_arg;                      \
+		_future_entry_type_last *flags;      \
+		_future_type fut;                    \
 	} _name
 
 /*
@@ -231,43 +231,43 @@ typedef uint8_t _future_entry_type_last[FUTURE_CHAIN_ENTRY_LAST];
  * original cast through (void *), which C++ rejects; decltype keeps C++ happy.
  */
 #ifdef __cplusplus
-#define _FUTURE_CHAIN_ENTRY_FLAGS(_entry)                                                          \
-	((decltype((_entry)->flags))(uintptr_t)(sizeof(*(_entry)->flags) ==                       \
-							 FUTURE_CHAIN_ENTRY_LAST                   \
-						 ? FUTURE_CHAIN_FLAG_ENTRY_LAST                    \
-						 : 0))
+#define _FUTURE_CHAIN_ENTRY_FLAGS(_entry)                                          \
+	((decltype((_entry)->flags))(uintptr_t)(sizeof(*(_entry)->flags) ==        \
+	                                                FUTURE_CHAIN_ENTRY_LAST    \
+	                                            ? FUTURE_CHAIN_FLAG_ENTRY_LAST \
+	                                            : 0))
 #else
-#define _FUTURE_CHAIN_ENTRY_FLAGS(_entry)                                                          \
-	((void *)(uintptr_t)(sizeof(*(_entry)->flags) == FUTURE_CHAIN_ENTRY_LAST                   \
-				     ? FUTURE_CHAIN_FLAG_ENTRY_LAST                                \
-				     : 0))
+#define _FUTURE_CHAIN_ENTRY_FLAGS(_entry)                                        \
+	((void *)(uintptr_t)(sizeof(*(_entry)->flags) == FUTURE_CHAIN_ENTRY_LAST \
+	                         ? FUTURE_CHAIN_FLAG_ENTRY_LAST                  \
+	                         : 0))
 #endif
 
 /* Initializes a chain entry with a ready future _fut and an optional map function. */
-#define FUTURE_CHAIN_ENTRY_INIT(_entry, _fut, _map, _map_arg)                                      \
-	do {                                                                                       \
-		(_entry)->fut = (_fut);                                                            \
-		(_entry)->map = (_map);                                                            \
-		(_entry)->map_arg = (_map_arg);                                                    \
-		(_entry)->init = NULL;                                                             \
-		(_entry)->init_arg = NULL;                                                         \
-		(_entry)->flags = _FUTURE_CHAIN_ENTRY_FLAGS(_entry);                               \
+#define FUTURE_CHAIN_ENTRY_INIT(_entry, _fut, _map, _map_arg)        \
+	do {                                                         \
+		(_entry)->fut = (_fut);                              \
+		(_entry)->map = (_map);                              \
+		(_entry)->map_arg = (_map_arg);                      \
+		(_entry)->init = NULL;                               \
+		(_entry)->init_arg = NULL;                           \
+		(_entry)->flags = _FUTURE_CHAIN_ENTRY_FLAGS(_entry); \
 	} while (0)
 
 /* Initializes a chain entry whose future _init creates right before it is first needed. */
-#define FUTURE_CHAIN_ENTRY_LAZY_INIT(_entry, _init, _init_arg, _map, _map_arg)                     \
-	do {                                                                                       \
-		(_entry)->map = (_map);                                                            \
-		(_entry)->map_arg = (_map_arg);                                                    \
-		(_entry)->init = (_init);                                                          \
-		(_entry)->init_arg = (_init_arg);                                                  \
-		(_entry)->flags = _FUTURE_CHAIN_ENTRY_FLAGS(_entry);                               \
+#define FUTURE_CHAIN_ENTRY_LAZY_INIT(_entry, _init, _init_arg, _map, _map_arg) \
+	do {                                                                   \
+		(_entry)->map = (_map);                                        \
+		(_entry)->map_arg = (_map_arg);                                \
+		(_entry)->init = (_init);                                      \
+		(_entry)->init_arg = (_init_arg);                              \
+		(_entry)->flags = _FUTURE_CHAIN_ENTRY_FLAGS(_entry);           \
 	} while (0)
 
 #define FUTURE_CHAIN_ENTRY_HAS_FLAG(_entry, _flag) (((_entry)->flags & (_flag)) == (_flag))
-#define FUTURE_CHAIN_ENTRY_IS_LAST(_entry)                                                         \
+#define FUTURE_CHAIN_ENTRY_IS_LAST(_entry) \
 	FUTURE_CHAIN_ENTRY_HAS_FLAG(_entry, FUTURE_CHAIN_FLAG_ENTRY_LAST)
-#define FUTURE_CHAIN_ENTRY_IS_PROCESSED(_entry)                                                    \
+#define FUTURE_CHAIN_ENTRY_IS_PROCESSED(_entry) \
 	FUTURE_CHAIN_ENTRY_HAS_FLAG(_entry, FUTURE_CHAIN_FLAG_ENTRY_PROCESSED)
 #define FUTURE_CHAIN_ENTRY_IS_INITIALIZED(_entry) ((_entry)->init == NULL)
 
@@ -300,9 +300,9 @@ static inline int future_has_property(struct future *fut, enum future_property p
 #endif
 
 /* Polls the future until it completes, spinning (no sleeping, no notifier). */
-#define FUTURE_BUSY_POLL(_futurep)                                                                 \
-	while (future_poll(FUTURE_AS_RUNNABLE((_futurep)), NULL) != FUTURE_STATE_COMPLETE) {       \
-		_FUTURE_SPIN_HINT();                                                               \
+#define FUTURE_BUSY_POLL(_futurep)                                                           \
+	while (future_poll(FUTURE_AS_RUNNABLE((_futurep)), NULL) != FUTURE_STATE_COMPLETE) { \
+		_FUTURE_SPIN_HINT();                                                         \
 	}
 
 /* Entries are laid out back to back, each rounded up to pointer alignment. */
@@ -314,14 +314,14 @@ static inline int future_has_property(struct future *fut, enum future_property p
  */
 static inline struct future_chain_entry *
 get_next_future_chain_entry(struct future_context *ctx, struct future_chain_entry *entry,
-			uint8_t *data, size_t *used_data)
+                            uint8_t *data, size_t *used_data)
 {
 	if (entry->init) {
 		entry->init(&entry->future, ctx, entry->init_arg);
 		entry->init = NULL;
 	}
 	*used_data += _FUTURE_CHAIN_ALIGN_UP(sizeof(struct future_chain_entry) +
-					     future_context_get_size(&entry->future.context));
+	                                     future_context_get_size(&entry->future.context));
 	if (FUTURE_CHAIN_ENTRY_IS_LAST(entry) || *used_data >= ctx->data_size)
 		return NULL;
 	return (struct future_chain_entry *)(data + *used_data);
@@ -333,7 +333,7 @@ get_next_future_chain_entry(struct future_context *ctx, struct future_chain_entr
  * the same step. Returns COMPLETE when every entry is done.
  */
 static inline enum future_state async_chain_impl(struct future_context *ctx,
-						 struct future_notifier *notifier)
+                                                 struct future_notifier *notifier)
 {
 	uint8_t *data = (uint8_t *)future_context_get_data(ctx);
 	struct future_chain_entry *entry = (struct future_chain_entry *)data;
@@ -341,7 +341,7 @@ static inline enum future_state async_chain_impl(struct future_context *ctx,
 
 	while (entry != NULL) {
 		struct future_chain_entry *next =
-			get_next_future_chain_entry(ctx, entry, data, &used_data);
+		    get_next_future_chain_entry(ctx, entry, data, &used_data);
 		if (!FUTURE_CHAIN_ENTRY_IS_PROCESSED(entry)) {
 			if (future_poll(&entry->future, notifier) != FUTURE_STATE_COMPLETE)
 				return FUTURE_STATE_RUNNING;
@@ -351,7 +351,7 @@ static inline enum future_state async_chain_impl(struct future_context *ctx,
 					next->init = NULL;
 				}
 				entry->map(&entry->future.context,
-					   next ? &next->future.context : ctx, entry->map_arg);
+				           next ? &next->future.context : ctx, entry->map_arg);
 			}
 			entry->flags |= FUTURE_CHAIN_FLAG_ENTRY_PROCESSED;
 		}
@@ -383,7 +383,7 @@ static inline int future_chain_has_property(void *future, enum future_property p
 
 	while (entry != NULL) {
 		struct future_chain_entry *next =
-			get_next_future_chain_entry(ctx, entry, data, &used_data);
+		    get_next_future_chain_entry(ctx, entry, data, &used_data);
 		if (!FUTURE_CHAIN_ENTRY_IS_PROCESSED(entry))
 			return future_has_property(&entry->future, property) ? 1 : 0;
 		entry = next;
@@ -392,7 +392,7 @@ static inline int future_chain_has_property(void *future, enum future_property p
 }
 
 /* Makes *_futurep an IDLE chained future; initialize each entry first. */
-#define FUTURE_CHAIN_INIT(_futurep)                                                                \
+#define FUTURE_CHAIN_INIT(_futurep) \
 	FUTURE_INIT_EXT((_futurep), async_chain_impl, future_chain_has_property)
 
 #ifdef __cplusplus

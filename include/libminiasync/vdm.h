@@ -144,10 +144,10 @@ FUTURE(vdm_operation_future, struct vdm_operation_data, struct vdm_operation_out
 
 typedef void *(*vdm_operation_new)(struct vdm *vdm, const enum vdm_operation_type type);
 typedef int (*vdm_operation_start)(void *data, const struct vdm_operation *operation,
-				   struct future_notifier *n);
+                                   struct future_notifier *n);
 typedef enum future_state (*vdm_operation_check)(void *data, const struct vdm_operation *operation);
 typedef void (*vdm_operation_delete)(void *data, const struct vdm_operation *operation,
-				     struct vdm_operation_output *output);
+                                     struct vdm_operation_output *output);
 
 /* Capabilities and operation flags. */
 #define VDM_F_MEM_DURABLE (1U << 0)   /* the data is durable when the future completes */
@@ -160,16 +160,16 @@ struct vdm {
 	vdm_operation_delete op_delete;
 	vdm_operation_start op_start;
 	vdm_operation_check op_check;
-	unsigned capabilities; /* VDM_F_* flags the mover honours */
+	unsigned capabilities;               /* VDM_F_* flags the mover honours */
 	future_has_property_fn has_property; /* given to its futures; may be NULL */
 };
 
 /* The task of every vdm future (see the lifecycle above). */
 static inline enum future_state vdm_operation_impl(struct future_context *context,
-						   struct future_notifier *n)
+                                                   struct future_notifier *n)
 {
 	struct vdm_operation_data *fdata =
-		(struct vdm_operation_data *)future_context_get_data(context);
+	    (struct vdm_operation_data *)future_context_get_data(context);
 	struct vdm *vdm = fdata->vdm;
 
 	if (context->state == FUTURE_STATE_IDLE) {
@@ -180,7 +180,7 @@ static inline enum future_state vdm_operation_impl(struct future_context *contex
 	enum future_state state = vdm->op_check(fdata->data, &fdata->operation);
 	if (state == FUTURE_STATE_COMPLETE) {
 		struct vdm_operation_output *output =
-			(struct vdm_operation_output *)future_context_get_output(context);
+		    (struct vdm_operation_output *)future_context_get_output(context);
 		vdm->op_delete(fdata->data, &fdata->operation, output);
 		/* fdata->data is released from here on */
 	}
@@ -212,7 +212,7 @@ static inline void vdm_generic_operation(struct vdm *vdm, struct vdm_operation_f
 
 /* A future that copies n bytes from src to dest (non-overlapping). */
 static inline struct vdm_operation_future vdm_memcpy(struct vdm *vdm, void *dest, void *src,
-						     size_t n, uint64_t flags)
+                                                     size_t n, uint64_t flags)
 {
 	struct vdm_operation_future future;
 	future.data.operation.type = VDM_OPERATION_MEMCPY;
@@ -230,7 +230,7 @@ static inline struct vdm_operation_future vdm_memcpy(struct vdm *vdm, void *dest
 
 /* A future that copies n bytes from src to dest; the areas may overlap. */
 static inline struct vdm_operation_future vdm_memmove(struct vdm *vdm, void *dest, void *src,
-						      size_t n, uint64_t flags)
+                                                      size_t n, uint64_t flags)
 {
 	struct vdm_operation_future future;
 	future.data.operation.type = VDM_OPERATION_MEMMOVE;
@@ -248,7 +248,7 @@ static inline struct vdm_operation_future vdm_memmove(struct vdm *vdm, void *des
 
 /* A future that sets n bytes at str to (unsigned char)c. */
 static inline struct vdm_operation_future vdm_memset(struct vdm *vdm, void *str, int c, size_t n,
-						     uint64_t flags)
+                                                     uint64_t flags)
 {
 	struct vdm_operation_future future;
 	future.data.operation.type = VDM_OPERATION_MEMSET;
@@ -266,7 +266,7 @@ static inline struct vdm_operation_future vdm_memset(struct vdm *vdm, void *str,
 
 /* A future that writes the cache lines of [dest, dest + n) back to memory. */
 static inline struct vdm_operation_future vdm_flush(struct vdm *vdm, void *dest, size_t n,
-						    uint64_t flags)
+                                                    uint64_t flags)
 {
 	struct vdm_operation_future future;
 	future.data.operation.type = VDM_OPERATION_FLUSH;

@@ -27,7 +27,7 @@ struct pmem2_map {
 	size_t content_length;  /* bytes mapped: pmem2_map_get_size() */
 	enum pmem2_granularity effective_granularity;
 	enum pmem2_sharing_type sharing;
-	struct pmem2_source source; /* a copy of the source it was made from */
+	struct pmem2_source source;          /* a copy of the source it was made from */
 	struct pmem2_vm_reservation *reserv; /* NULL unless placed in a reservation */
 	size_t reserv_offset;
 	bool from_existing; /* made by pmem2_map_from_existing: not unmapped on delete */
