@@ -66,6 +66,13 @@ void *copy(void *dst, const void *src, std::size_t n, unsigned flags);
 void *move(void *dst, const void *src, std::size_t n, unsigned flags);
 void *set(void *dst, int c, std::size_t n, unsigned flags);
 
+/*
+ * Whether copy/move/set of n bytes with these flags would use non-temporal
+ * stores (so a caller that passed nodrain knows whether it must fence
+ * before handing the memory to someone else, e.g. msync).
+ */
+bool stores_nt(std::size_t n, unsigned flags);
+
 /* Writes back the lines of [addr, addr + n) (flush_range), no fence. */
 void flush(const void *addr, std::size_t n);
 /* The fence that makes earlier write-backs and non-temporal stores durable. */
