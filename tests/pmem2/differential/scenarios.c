@@ -566,6 +566,17 @@ static void map_access(void)
 	pmem2_source_delete(&src);
 	close(fd);
 
+	/* an O_PATH descriptor makes a source, but mmap refuses it */
+	char path[512];
+	path_of(path, sizeof(path), "access");
+	fd = open(path, O_PATH);
+	R("from_fd(O_PATH)", pmem2_source_from_fd(&src, fd));
+	cfg = config(PMEM2_GRANULARITY_PAGE);
+	map_try("O_PATH", cfg, src);
+	pmem2_config_delete(&cfg);
+	pmem2_source_delete(&src);
+	close(fd);
+
 	src = file_source("access2", 16 * KiB, O_RDWR, &fd);
 	cfg = config(PMEM2_GRANULARITY_PAGE);
 	pmem2_config_set_protection(cfg, PMEM2_PROT_WRITE);
