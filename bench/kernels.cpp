@@ -37,7 +37,7 @@ namespace
 {
 
 constexpr std::size_t file_size = 256ull << 20;
-constexpr std::size_t bytes_per_round = 64ull << 20;
+std::size_t bytes_per_round = 64ull << 20; /* MASYNC_BENCH_ROUND_MIB overrides */
 
 using memcpy_fn = void *(*)(void *, const void *, std::size_t, unsigned);
 using memset_fn = void *(*)(void *, int, std::size_t, unsigned);
@@ -72,7 +72,7 @@ bool open_pmdk(pmdk &p, int fd)
 	auto from_fd = sym<int (*)(src **, int)>(p.lib, "pmem2_source_from_fd");
 	auto cfg_new = sym<int (*)(cfg **)>(p.lib, "pmem2_config_new");
 	auto set_gran =
-		sym<int (*)(cfg *, int)>(p.lib, "pmem2_config_set_required_store_granularity");
+	    sym<int (*)(cfg *, int)>(p.lib, "pmem2_config_set_required_store_granularity");
 	auto map_new = sym<int (*)(map **, const cfg *, const src *)>(p.lib, "pmem2_map_new");
 	auto get_addr = sym<void *(*)(map *)>(p.lib, "pmem2_map_get_address");
 	auto get_cpy = sym<memcpy_fn (*)(map *)>(p.lib, "pmem2_get_memcpy_fn");
@@ -92,7 +92,7 @@ bool open_pmdk(pmdk &p, int fd)
 double now()
 {
 	return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-		.count();
+	    .count();
 }
 
 double median(std::vector<double> v)
@@ -125,6 +125,8 @@ int main(int argc, char **argv)
 {
 	std::string mode = argc > 1 ? argv[1] : "compare";
 	int rounds = argc > 2 ? std::atoi(argv[2]) : 7;
+	if (const char *mib = std::getenv("MASYNC_BENCH_ROUND_MIB"))
+		bytes_per_round = std::strtoull(mib, nullptr, 10) << 20;
 
 	char path[] = "/dev/shm/masync-bench-kernels-XXXXXX";
 	int fd = mkstemp(path);
@@ -134,7 +136,7 @@ int main(int argc, char **argv)
 	}
 	unlink(path);
 	char *own = static_cast<char *>(
-		mmap(nullptr, file_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
+	    mmap(nullptr, file_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
 	if (own == MAP_FAILED) {
 		std::perror("mmap");
 		return 1;
@@ -144,26 +146,30 @@ int main(int argc, char **argv)
 
 	const auto &c = masync::mem::chosen();
 	std::printf("# isa=%s flush=%s movnt=%d threshold=%zu\n", c.isa, c.flush, int(c.movnt),
-		    c.nt_threshold);
+	            c.nt_threshold);
 
 	if (mode == "threshold") {
 		walker w{own};
 		std::printf("%-7s %6s %10s %10s %7s\n", "op", "size", "T GB/s", "NT GB/s", "NT/T");
 		for (int op = 0; op < 2; ++op)
-			for (std::size_t n = 64; n <= 16384; n *= 2) {
+			for (std::size_t n : {64, 128, 192, 256, 320, 384, 448, 512, 768, 1024,
+			                      2048, 4096, 16384}) {
 				std::vector<double> t, nt;
 				for (int r = 0; r < rounds; ++r)
-					for (unsigned f : {masync::mem::temporal, masync::mem::nontemporal}) {
+					for (unsigned f :
+					     {masync::mem::temporal, masync::mem::nontemporal}) {
 						double g = w.round(n, [&](char *d) {
 							if (op == 0)
-								masync::mem::copy(d, src.data(), n, f);
+								masync::mem::copy(d, src.data(), n,
+								                  f);
 							else
 								masync::mem::set(d, 0x5a, n, f);
 						});
 						(f == masync::mem::temporal ? t : nt).push_back(g);
 					}
-				std::printf("%-7s %6zu %10.2f %10.2f %7.2f\n", op ? "memset" : "memcpy",
-					    n, median(t), median(nt), median(nt) / median(t));
+				std::printf("%-7s %6zu %10.2f %10.2f %7.2f\n",
+				            op ? "memset" : "memcpy", n, median(t), median(nt),
+				            median(nt) / median(t));
 			}
 		return 0;
 	}
@@ -178,7 +184,7 @@ int main(int argc, char **argv)
 	const unsigned flagsets[] = {0, masync::mem::nontemporal, masync::mem::temporal};
 	const char *fnames[] = {"0", "NT", "T"};
 	std::printf("%-7s %8s %5s %10s %10s %7s\n", "op", "size", "flags", "pmdk GB/s", "ours GB/s",
-		    "ratio");
+	            "ratio");
 	double logsum = 0;
 	int cells = 0;
 	for (int op = 0; op < 2; ++op)
@@ -204,8 +210,8 @@ int main(int argc, char **argv)
 				logsum += std::log(ratio);
 				++cells;
 				std::printf("%-7s %8zu %5s %10.2f %10.2f %7.3f\n",
-					    op ? "memset" : "memcpy", n, fnames[fi], median(a),
-					    median(b), ratio);
+				            op ? "memset" : "memcpy", n, fnames[fi], median(a),
+				            median(b), ratio);
 			}
 	std::printf("geomean %.3f\n", std::exp(logsum / cells));
 	return 0;

@@ -37,6 +37,13 @@
  *   The hints are ignored when non-temporal stores are unavailable or
  *   disabled, and with noflush (which always stores temporally).
  *
+ * For the movers (vdm flags -> flags here):
+ *   none                                  noflush (a plain memmove/memset)
+ *   VDM_F_MEM_DURABLE                     0
+ *   VDM_F_NO_CACHE_HINT                   nontemporal | no_line_flush
+ *   VDM_F_MEM_DURABLE | VDM_F_NO_CACHE_HINT   nontemporal
+ *   and a VDM flush operation is flush() + drain().
+ *
  * Guarantees: copy and move are both safe for any overlap; n == 0 or
  * dst == src (for copy/move) does nothing at all; the return value is dst;
  * when dst and n are multiples of 8, every store is at least 8 bytes wide.

@@ -22,9 +22,11 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <fcntl.h>
 #include <random>
 #include <string>
+#include <thread>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <vector>
@@ -337,4 +339,36 @@ TEST(mem_ops_page, failing_msync_is_reported)
 	munmap(a, 4096);
 	munmap(static_cast<char *>(a) + 2 * 4096, 4096);
 	close(fd);
+}
+
+/* The memory functions may be used from many threads at once (TSan build). */
+TEST(mem_ops_threads, concurrent_writers_on_disjoint_ranges)
+{
+	for (auto g : {PMEM2_GRANULARITY_CACHE_LINE, PMEM2_GRANULARITY_PAGE}) {
+		mapped_file f(g);
+		ASSERT_NE(f.addr, nullptr) << pmem2_errormsg();
+		constexpr int nthreads = 4;
+		constexpr std::size_t chunk = file_size / nthreads;
+		std::vector<std::thread> threads;
+		for (int t = 0; t < nthreads; ++t)
+			threads.emplace_back([&f, t] {
+				auto cpy = pmem2_get_memcpy_fn(f.map);
+				auto set = pmem2_get_memset_fn(f.map);
+				auto persist = pmem2_get_persist_fn(f.map);
+				std::vector<char> src(chunk, static_cast<char>('a' + t));
+				char *d = f.addr + t * chunk;
+				for (int i = 0; i < 50; ++i) {
+					set(d, t, chunk, PMEM2_F_MEM_NODRAIN);
+					cpy(d + 1, src.data(), chunk - 2, 0);
+					persist(d, chunk);
+				}
+			});
+		for (auto &th : threads)
+			th.join();
+		for (int t = 0; t < nthreads; ++t) {
+			std::memset(&f.ref[t * chunk], t, chunk);
+			std::memset(&f.ref[t * chunk + 1], 'a' + t, chunk - 2);
+		}
+		EXPECT_TRUE(f.matches()) << gran_name(g);
+	}
 }
