@@ -14,8 +14,9 @@
  *   larger: the destination is cut into a head (up to its first line
  *       boundary), whole aligned lines (four per iteration, then one by one)
  *       and a tail; head and tail go through the small classes. Lines are
- *       written back right after their stores (flush as you go). The copy
- *       runs backwards when the destination starts inside the source.
+ *       written back as the copy goes, trailing the stores by flush_lag
+ *       bytes. The copy runs backwards when the destination starts inside
+ *       the source.
  * The non-temporal variant stores the whole lines with non-temporal stores
  * and uses the small classes for copies up to nt_min bytes.
  */
@@ -23,6 +24,8 @@
 #define MASYNC_COMMON_MEM_COPY_HPP
 
 #include "common/mem_vec.hpp"
+
+#include <type_traits>
 
 namespace masync::mem::detail
 {
@@ -101,21 +104,16 @@ template <class V, class F> struct copier {
 		vc::template store<NT>(p + 64, b);
 		vc::template store<NT>(p + 128, c);
 		vc::template store<NT>(p + 192, e);
-		if constexpr (!NT) {
-			F::line(p);
-			F::line(p + 64);
-			F::line(p + 128);
-			F::line(p + 192);
-		}
 	}
 
 	template <bool NT> static void line1(char *p, const char *q)
 	{
 		line a = vc::load(q);
 		vc::template store<NT>(p, a);
-		if constexpr (!NT)
-			F::line(p);
 	}
+
+	/* Whole lines stored non-temporally need no write-back. */
+	template <bool NT> using line_flush = std::conditional_t<NT, flush_none, F>;
 
 	/* Destination below the source (or apart): low addresses first. */
 	template <bool NT> static void forward(char *d, const char *s, std::size_t n)
@@ -127,10 +125,16 @@ template <class V, class F> struct copier {
 		const char *q = s + h;
 		if (h)
 			edge(d, s, h);
-		for (; ea - p >= 256; p += 256, q += 256)
+		typename vc::template trail_up<line_flush<NT>> fl{p};
+		for (; ea - p >= 256; p += 256, q += 256) {
 			lines4<NT>(p, q);
-		for (; p < ea; p += 64, q += 64)
+			fl.done_to(p + 256);
+		}
+		for (; p < ea; p += 64, q += 64) {
 			line1<NT>(p, q);
+			fl.done_to(p + 64);
+		}
+		fl.finish(ea);
 		if (end != ea)
 			edge(ea, q, static_cast<std::size_t>(end - ea));
 	}
@@ -144,16 +148,20 @@ template <class V, class F> struct copier {
 		const char *q = s + (p - d);
 		if (end != p)
 			edge(p, q, static_cast<std::size_t>(end - p));
+		typename vc::template trail_down<line_flush<NT>> fl{p};
 		while (p - da >= 256) {
 			p -= 256;
 			q -= 256;
 			lines4<NT>(p, q);
+			fl.done_to(p);
 		}
 		while (p > da) {
 			p -= 64;
 			q -= 64;
 			line1<NT>(p, q);
+			fl.done_to(p);
 		}
+		fl.finish(da);
 		if (da != d)
 			edge(d, s, static_cast<std::size_t>(da - d));
 	}

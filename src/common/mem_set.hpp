@@ -85,23 +85,19 @@ template <class V, class F> struct setter {
 		if (p != d)
 			edge(d, c, static_cast<std::size_t>(p - d));
 		line v = vc::splat(c);
+		typename vc::template trail_up<std::conditional_t<NT, flush_none, F>> fl{p};
 		for (; ea - p >= 256; p += 256) {
 			vc::template store<NT>(p, v);
 			vc::template store<NT>(p + 64, v);
 			vc::template store<NT>(p + 128, v);
 			vc::template store<NT>(p + 192, v);
-			if constexpr (!NT) {
-				F::line(p);
-				F::line(p + 64);
-				F::line(p + 128);
-				F::line(p + 192);
-			}
+			fl.done_to(p + 256);
 		}
 		for (; p < ea; p += 64) {
 			vc::template store<NT>(p, v);
-			if constexpr (!NT)
-				F::line(p);
+			fl.done_to(p + 64);
 		}
+		fl.finish(ea);
 		if (end != ea)
 			edge(ea, c, static_cast<std::size_t>(end - ea));
 	}

@@ -35,6 +35,14 @@ using masync::detail::flush_clwb;
 using masync::detail::flush_counted;
 using masync::detail::flush_none;
 
+/*
+ * How far (bytes) line write-backs trail the stores of the whole-line loops:
+ * issuing CLWB right after the store stalls on the store's read-for-
+ * ownership; 16 lines later the line is in the cache. Measured with
+ * bench_kernels (docs/kernels.md).
+ */
+inline constexpr std::size_t flush_lag = 1024;
+
 template <class V> struct vec {
 	static constexpr std::size_t regs = cache_line_size / V::width;
 	static_assert(regs * V::width == cache_line_size);
@@ -96,6 +104,53 @@ template <class V> struct vec {
 		                                ~(cache_line_size - 1));
 	}
 	static char *line_up(char *p) { return line_down(p + cache_line_size - 1); }
+
+	/*
+	 * Write-back of whole lines trailing the stores by flush_lag bytes
+	 * (flush as you go, but not so close behind that each write-back
+	 * waits for its line's store to complete). up: stores move upwards;
+	 * done_to(e): every line below e is stored; finish(e): write back the
+	 * rest up to e. down: the mirror image for backward copies.
+	 */
+	template <class F> struct trail_up {
+		const char *next; /* first line not yet written back */
+		void done_to(const char *e)
+		{
+			if constexpr (F::flushes) {
+				for (; e - next > static_cast<std::ptrdiff_t>(flush_lag);
+				     next += cache_line_size)
+					F::line(next);
+			}
+		}
+		void finish(const char *e)
+		{
+			if constexpr (F::flushes) {
+				for (; next < e; next += cache_line_size)
+					F::line(next);
+			}
+		}
+	};
+	template <class F> struct trail_down {
+		const char *next; /* end of the lines not yet written back */
+		void done_to(const char *b)
+		{
+			if constexpr (F::flushes) {
+				while (next - b > static_cast<std::ptrdiff_t>(flush_lag)) {
+					next -= cache_line_size;
+					F::line(next);
+				}
+			}
+		}
+		void finish(const char *b)
+		{
+			if constexpr (F::flushes) {
+				while (next > b) {
+					next -= cache_line_size;
+					F::line(next);
+				}
+			}
+		}
+	};
 
 	/* Writes back, once each, the lines of [p, p + n), n >= 1. */
 	template <class F> static void flush_span(const char *p, std::size_t n)

@@ -170,6 +170,11 @@ void *set(void *dst, int ch, std::size_t n, unsigned flags)
 	return dst;
 }
 
+bool stores_nt(std::size_t n, unsigned flags)
+{
+	return use_nt(cfg(), n, flags);
+}
+
 void flush(const void *addr, std::size_t n)
 {
 	flush_range(addr, n);

@@ -37,6 +37,13 @@
  *   The hints are ignored when non-temporal stores are unavailable or
  *   disabled, and with noflush (which always stores temporally).
  *
+ * For the movers (vdm flags -> flags here):
+ *   none                                  noflush (a plain memmove/memset)
+ *   VDM_F_MEM_DURABLE                     0
+ *   VDM_F_NO_CACHE_HINT                   nontemporal | no_line_flush
+ *   VDM_F_MEM_DURABLE | VDM_F_NO_CACHE_HINT   nontemporal
+ *   and a VDM flush operation is flush() + drain().
+ *
  * Guarantees: copy and move are both safe for any overlap; n == 0 or
  * dst == src (for copy/move) does nothing at all; the return value is dst;
  * when dst and n are multiples of 8, every store is at least 8 bytes wide.
@@ -65,6 +72,13 @@ inline constexpr unsigned no_line_flush = 1u << 8;
 void *copy(void *dst, const void *src, std::size_t n, unsigned flags);
 void *move(void *dst, const void *src, std::size_t n, unsigned flags);
 void *set(void *dst, int c, std::size_t n, unsigned flags);
+
+/*
+ * Whether copy/move/set of n bytes with these flags would use non-temporal
+ * stores (so a caller that passed nodrain knows whether it must fence
+ * before handing the memory to someone else, e.g. msync).
+ */
+bool stores_nt(std::size_t n, unsigned flags);
 
 /* Writes back the lines of [addr, addr + n) (flush_range), no fence. */
 void flush(const void *addr, std::size_t n);
