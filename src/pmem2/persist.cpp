@@ -9,6 +9,7 @@
 #include "pmem2/source.hpp"
 
 #include "common/memops.hpp"
+#include "common/persistence_checker_hooks.hpp"
 #include "common/test_hook.hpp"
 
 #include <cerrno>
@@ -32,8 +33,10 @@ void sync_part(void *ctx, pmem2_map *, void *part, std::size_t len)
 	std::size_t n = reinterpret_cast<std::uintptr_t>(part) + len - start;
 	for (;;) {
 		test_hook::count_sync();
-		if (msync(reinterpret_cast<void *>(start), n, MS_SYNC) == 0)
+		if (msync(reinterpret_cast<void *>(start), n, MS_SYNC) == 0) {
+			persistence_checker::note_msync(reinterpret_cast<void *>(start), n);
 			return;
+		}
 		if (errno != EINTR)
 			break;
 	}
