@@ -66,6 +66,18 @@ void *sync_op_new(struct vdm *vdm, const enum vdm_operation_type type) noexcept
 	return rec;
 }
 
+/*
+ * The operation's type as stored, without assuming it is one of the
+ * enumerators (a corrupted or foreign value must not be undefined behaviour).
+ */
+int raw_type(const struct vdm_operation *op) noexcept
+{
+	int t;
+	static_assert(sizeof(t) == sizeof(op->type));
+	std::memcpy(&t, &op->type, sizeof(t));
+	return t;
+}
+
 /* Makes [dest, dest + n) durable when the caller asked for it. */
 void finish_write(void *dest, std::size_t n, std::uint64_t flags) noexcept
 {
@@ -81,7 +93,7 @@ int sync_op_start(void *data, const struct vdm_operation *op, struct future_noti
 	if (n != nullptr)
 		n->notifier_used = FUTURE_NOTIFIER_NONE;
 
-	switch (op->type) {
+	switch (raw_type(op)) {
 	case VDM_OPERATION_MEMCPY: {
 		const auto &d = op->data.memcpy;
 		if (d.n != 0)
@@ -128,9 +140,9 @@ void sync_op_delete(void *data, const struct vdm_operation *op,
                     struct vdm_operation_output *output) noexcept
 {
 	auto *rec = static_cast<sync_record *>(data);
-	output->type = op->type;
+	std::memcpy(&output->type, &op->type, sizeof(output->type));
 	output->result = rec->result;
-	switch (op->type) {
+	switch (raw_type(op)) {
 	case VDM_OPERATION_MEMCPY:
 		output->output.memcpy.dest = op->data.memcpy.dest;
 		break;
