@@ -174,7 +174,8 @@ TEST(sync_mover, unknown_operation_reports_job_corrupted)
 	struct vdm *vdm = data_mover_sync_get_vdm(m.get());
 	int x = 5;
 	auto fut = vdm_memset(vdm, &x, 0, sizeof(x), 0);
-	fut.data.operation.type = static_cast<enum vdm_operation_type>(77);
+	const int bogus = 77; /* not an enumerator: stored raw */
+	std::memcpy(&fut.data.operation.type, &bogus, sizeof(bogus));
 	FUTURE_BUSY_POLL(&fut);
 	EXPECT_EQ(FUTURE_OUTPUT(&fut)->result, VDM_ERROR_JOB_CORRUPTED);
 	EXPECT_EQ(x, 5);
