@@ -314,12 +314,12 @@ data_mover_threads *threads_mover_create(const threads_config &config) noexcept
 		errno = EINVAL;
 		return nullptr;
 	}
-	switch (config.notifier) {
-	case FUTURE_NOTIFIER_NONE:
-	case FUTURE_NOTIFIER_WAKER:
-	case FUTURE_NOTIFIER_POLLER:
-		break;
-	default:
+	/* Read as an integer: a C caller may pass any int, which is no valid C++ enum value. */
+	int notifier;
+	static_assert(sizeof(notifier) == sizeof(config.notifier));
+	std::memcpy(&notifier, &config.notifier, sizeof(notifier));
+	if (notifier != FUTURE_NOTIFIER_NONE && notifier != FUTURE_NOTIFIER_WAKER &&
+	    notifier != FUTURE_NOTIFIER_POLLER) {
 		errno = EINVAL;
 		return nullptr;
 	}
@@ -400,7 +400,7 @@ data_mover_threads_new(size_t nthreads, size_t ringbuf_size,
 	threads_config c = threads_default_config();
 	c.nthreads = nthreads;
 	c.ring_size = ringbuf_size;
-	c.notifier = desired_notifier;
+	std::memcpy(&c.notifier, &desired_notifier, sizeof(c.notifier));
 	return threads_mover_create(c);
 }
 
