@@ -11,6 +11,7 @@
 #include "miniasync/data_mover_threads.hpp"
 #include "common/flush.hpp"
 #include "common/futex.hpp"
+#include "miniasync/export.hpp"
 
 #include <sched.h>
 
@@ -388,12 +389,9 @@ data_mover_threads *threads_mover_create(const threads_config &config) noexcept
 
 using namespace masync::detail;
 
-/* The public entry points (everything else is hidden). */
-#define THREADS_EXPORT __attribute__((visibility("default")))
-
 extern "C" {
 
-THREADS_EXPORT struct data_mover_threads *
+MINIASYNC_EXPORT struct data_mover_threads *
 data_mover_threads_new(size_t nthreads, size_t ringbuf_size,
                        enum future_notifier_type desired_notifier)
 {
@@ -404,7 +402,7 @@ data_mover_threads_new(size_t nthreads, size_t ringbuf_size,
 	return threads_mover_create(c);
 }
 
-THREADS_EXPORT struct data_mover_threads *data_mover_threads_default(void)
+MINIASYNC_EXPORT struct data_mover_threads *data_mover_threads_default(void)
 {
 	threads_config c = threads_default_config();
 	unsigned hw = std::thread::hardware_concurrency();
@@ -414,12 +412,12 @@ THREADS_EXPORT struct data_mover_threads *data_mover_threads_default(void)
 	return threads_mover_create(c);
 }
 
-THREADS_EXPORT struct vdm *data_mover_threads_get_vdm(struct data_mover_threads *dmt)
+MINIASYNC_EXPORT struct vdm *data_mover_threads_get_vdm(struct data_mover_threads *dmt)
 {
 	return &dmt->base;
 }
 
-THREADS_EXPORT void data_mover_threads_delete(struct data_mover_threads *dmt)
+MINIASYNC_EXPORT void data_mover_threads_delete(struct data_mover_threads *dmt)
 {
 	if (dmt == nullptr)
 		return;
@@ -428,20 +426,20 @@ THREADS_EXPORT void data_mover_threads_delete(struct data_mover_threads *dmt)
 	destroy(dmt);
 }
 
-THREADS_EXPORT void data_mover_threads_set_memcpy_fn(struct data_mover_threads *dmt,
-                                                     memcpy_fn op_memcpy)
+MINIASYNC_EXPORT void data_mover_threads_set_memcpy_fn(struct data_mover_threads *dmt,
+                                                       memcpy_fn op_memcpy)
 {
 	dmt->op_memcpy.store(op_memcpy, std::memory_order_release);
 }
 
-THREADS_EXPORT void data_mover_threads_set_memmove_fn(struct data_mover_threads *dmt,
-                                                      memmove_fn op_memmove)
+MINIASYNC_EXPORT void data_mover_threads_set_memmove_fn(struct data_mover_threads *dmt,
+                                                        memmove_fn op_memmove)
 {
 	dmt->op_memmove.store(op_memmove, std::memory_order_release);
 }
 
-THREADS_EXPORT void data_mover_threads_set_memset_fn(struct data_mover_threads *dmt,
-                                                     memset_fn op_memset)
+MINIASYNC_EXPORT void data_mover_threads_set_memset_fn(struct data_mover_threads *dmt,
+                                                       memset_fn op_memset)
 {
 	dmt->op_memset.store(op_memset, std::memory_order_release);
 }
