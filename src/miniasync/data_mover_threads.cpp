@@ -85,25 +85,26 @@ void *op_new(struct vdm *vdm, const enum vdm_operation_type type)
 /* Tells the poller which notifier this operation will use and records it. */
 void set_notifier(data_mover_threads *m, threads_record *rec, struct future_notifier *n) noexcept
 {
-	rec->notify = FUTURE_NOTIFIER_NONE;
-	if (n == nullptr)
-		return;
-	switch (m->config.notifier) {
-	case FUTURE_NOTIFIER_WAKER:
-		if (n->waker.wake != nullptr) {
-			rec->waker = n->waker;
-			rec->notify = FUTURE_NOTIFIER_WAKER;
+	enum future_notifier_type used = FUTURE_NOTIFIER_NONE;
+	if (n != nullptr) {
+		switch (m->config.notifier) {
+		case FUTURE_NOTIFIER_WAKER:
+			if (n->waker.wake != nullptr) {
+				rec->waker = n->waker;
+				used = FUTURE_NOTIFIER_WAKER;
+			}
+			break;
+		case FUTURE_NOTIFIER_POLLER:
+			__atomic_store_n(&rec->poll_word, 0, __ATOMIC_RELAXED);
+			n->poller.ptr_to_monitor = &rec->poll_word;
+			used = FUTURE_NOTIFIER_POLLER;
+			break;
+		case FUTURE_NOTIFIER_NONE:
+			break;
 		}
-		break;
-	case FUTURE_NOTIFIER_POLLER:
-		__atomic_store_n(&rec->poll_word, 0, __ATOMIC_RELAXED);
-		n->poller.ptr_to_monitor = &rec->poll_word;
-		rec->notify = FUTURE_NOTIFIER_POLLER;
-		break;
-	case FUTURE_NOTIFIER_NONE:
-		break;
+		n->notifier_used = used;
 	}
-	n->notifier_used = rec->notify;
+	rec->notify = used;
 }
 
 void room_unlink(data_mover_threads *m, threads_record *rec) noexcept
@@ -160,7 +161,7 @@ int start_when_full(data_mover_threads *m, threads_record *rec, struct future_no
 			std::lock_guard<std::mutex> guard(*m->room_lock);
 			room_unlink(m, rec);
 		}
-		threads_wake_workers(m, 1);
+		threads_submitted(m);
 		return 0;
 	}
 	(void)n;
@@ -172,9 +173,9 @@ int op_start(void *data, const struct vdm_operation *operation, struct future_no
 {
 	auto *rec = static_cast<threads_record *>(data);
 	data_mover_threads *m = rec->mover;
-	rec->op = *operation;
+	rec->op = threads_flatten(*operation);
 
-	std::size_t size = threads_op_size(rec->op);
+	std::size_t size = rec->op.n;
 	if (size <= m->config.inline_max) {
 		/* Tiny: cheaper to do now than to hand over (docs/threads_mover.md). */
 		threads_run_range(m, rec->op, 0, size);
@@ -196,7 +197,7 @@ int op_start(void *data, const struct vdm_operation *operation, struct future_no
 	rec->state.store(THREADS_OP_QUEUED, std::memory_order_relaxed);
 	if (!m->queue->try_push(rec))
 		return start_when_full(m, rec, n);
-	threads_wake_workers(m, 1);
+	threads_submitted(m);
 	return 0;
 }
 
@@ -295,6 +296,7 @@ threads_config threads_default_config()
 	                                           ? record_pool<threads_record>::max_capacity
 	                                           : records);
 	c.nt_threshold = 256;
+	c.spinners = 0; /* chosen from the worker count in threads_mover_create */
 	return c;
 }
 
@@ -337,6 +339,8 @@ data_mover_threads *threads_mover_create(const threads_config &config) noexcept
 	m->config.ring_size = ring;
 	if (m->config.chunk_size < 4096)
 		m->config.chunk_size = 4096;
+	if (m->config.spinners == 0) /* half the workers, at least one, spin when idle */
+		m->config.spinners = static_cast<std::uint32_t>((config.nthreads + 1) / 2);
 
 	m->base.op_new = op_new;
 	m->base.op_delete = op_delete;
