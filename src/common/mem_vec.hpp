@@ -39,7 +39,7 @@ using masync::detail::flush_none;
  * How far (bytes) line write-backs trail the stores of the whole-line loops:
  * issuing CLWB right after the store stalls on the store's read-for-
  * ownership; 16 lines later the line is in the cache. Measured with
- * bench_kernels (docs/kernels.md).
+ * bench_kernels_flush_lag (docs/kernels.md).
  */
 inline constexpr std::size_t flush_lag = 1024;
 

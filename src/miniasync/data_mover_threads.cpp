@@ -11,6 +11,7 @@
 #include "miniasync/data_mover_threads.hpp"
 #include "common/flush.hpp"
 #include "common/futex.hpp"
+#include "miniasync/export.hpp"
 
 #include <sched.h>
 
@@ -84,25 +85,26 @@ void *op_new(struct vdm *vdm, const enum vdm_operation_type type)
 /* Tells the poller which notifier this operation will use and records it. */
 void set_notifier(data_mover_threads *m, threads_record *rec, struct future_notifier *n) noexcept
 {
-	rec->notify = FUTURE_NOTIFIER_NONE;
-	if (n == nullptr)
-		return;
-	switch (m->config.notifier) {
-	case FUTURE_NOTIFIER_WAKER:
-		if (n->waker.wake != nullptr) {
-			rec->waker = n->waker;
-			rec->notify = FUTURE_NOTIFIER_WAKER;
+	enum future_notifier_type used = FUTURE_NOTIFIER_NONE;
+	if (n != nullptr) {
+		switch (m->config.notifier) {
+		case FUTURE_NOTIFIER_WAKER:
+			if (n->waker.wake != nullptr) {
+				rec->waker = n->waker;
+				used = FUTURE_NOTIFIER_WAKER;
+			}
+			break;
+		case FUTURE_NOTIFIER_POLLER:
+			__atomic_store_n(&rec->poll_word, 0, __ATOMIC_RELAXED);
+			n->poller.ptr_to_monitor = &rec->poll_word;
+			used = FUTURE_NOTIFIER_POLLER;
+			break;
+		case FUTURE_NOTIFIER_NONE:
+			break;
 		}
-		break;
-	case FUTURE_NOTIFIER_POLLER:
-		__atomic_store_n(&rec->poll_word, 0, __ATOMIC_RELAXED);
-		n->poller.ptr_to_monitor = &rec->poll_word;
-		rec->notify = FUTURE_NOTIFIER_POLLER;
-		break;
-	case FUTURE_NOTIFIER_NONE:
-		break;
+		n->notifier_used = used;
 	}
-	n->notifier_used = rec->notify;
+	rec->notify = used;
 }
 
 void room_unlink(data_mover_threads *m, threads_record *rec) noexcept
@@ -126,7 +128,7 @@ void room_unlink(data_mover_threads *m, threads_record *rec) noexcept
  * The queue was full. Put the record on the waiting list (a worker pokes its
  * notifier after its next pop), then try once more: a slot may have been
  * freed between the failed push and the registration, and the worker that
- * freed it may not have seen us (seq_cst fence on both sides).
+ * freed it may not have seen us (seq_cst on both sides).
  */
 int start_when_full(data_mover_threads *m, threads_record *rec, struct future_notifier *n)
 {
@@ -147,19 +149,19 @@ int start_when_full(data_mover_threads *m, threads_record *rec, struct future_no
 			else
 				m->room_head = rec;
 			m->room_tail = rec;
-			m->room_waiters.fetch_add(1, std::memory_order_relaxed);
+			m->room_waiters.fetch_add(1, std::memory_order_seq_cst);
 		}
 		/* A POLLER record's word may have been set by an earlier wake: re-arm it. */
 		if (rec->notify == FUTURE_NOTIFIER_POLLER)
 			__atomic_store_n(&rec->poll_word, 0, __ATOMIC_RELAXED);
 	}
-	std::atomic_thread_fence(std::memory_order_seq_cst);
+	/* The retry reads the cells with seq_cst loads: see threads_room_freed. */
 	if (m->queue->try_push(rec)) {
 		{
 			std::lock_guard<std::mutex> guard(*m->room_lock);
 			room_unlink(m, rec);
 		}
-		threads_wake_workers(m, 1);
+		threads_submitted(m);
 		return 0;
 	}
 	(void)n;
@@ -171,9 +173,9 @@ int op_start(void *data, const struct vdm_operation *operation, struct future_no
 {
 	auto *rec = static_cast<threads_record *>(data);
 	data_mover_threads *m = rec->mover;
-	rec->op = *operation;
+	rec->op = threads_flatten(*operation);
 
-	std::size_t size = threads_op_size(rec->op);
+	std::size_t size = rec->op.n;
 	if (size <= m->config.inline_max) {
 		/* Tiny: cheaper to do now than to hand over (docs/threads_mover.md). */
 		threads_run_range(m, rec->op, 0, size);
@@ -195,7 +197,7 @@ int op_start(void *data, const struct vdm_operation *operation, struct future_no
 	rec->state.store(THREADS_OP_QUEUED, std::memory_order_relaxed);
 	if (!m->queue->try_push(rec))
 		return start_when_full(m, rec, n);
-	threads_wake_workers(m, 1);
+	threads_submitted(m);
 	return 0;
 }
 
@@ -294,6 +296,7 @@ threads_config threads_default_config()
 	                                           ? record_pool<threads_record>::max_capacity
 	                                           : records);
 	c.nt_threshold = 256;
+	c.spinners = 0; /* chosen from the worker count in threads_mover_create */
 	return c;
 }
 
@@ -314,12 +317,12 @@ data_mover_threads *threads_mover_create(const threads_config &config) noexcept
 		errno = EINVAL;
 		return nullptr;
 	}
-	switch (config.notifier) {
-	case FUTURE_NOTIFIER_NONE:
-	case FUTURE_NOTIFIER_WAKER:
-	case FUTURE_NOTIFIER_POLLER:
-		break;
-	default:
+	/* Read as an integer: a C caller may pass any int, which is no valid C++ enum value. */
+	int notifier;
+	static_assert(sizeof(notifier) == sizeof(config.notifier));
+	std::memcpy(&notifier, &config.notifier, sizeof(notifier));
+	if (notifier != FUTURE_NOTIFIER_NONE && notifier != FUTURE_NOTIFIER_WAKER &&
+	    notifier != FUTURE_NOTIFIER_POLLER) {
 		errno = EINVAL;
 		return nullptr;
 	}
@@ -336,6 +339,8 @@ data_mover_threads *threads_mover_create(const threads_config &config) noexcept
 	m->config.ring_size = ring;
 	if (m->config.chunk_size < 4096)
 		m->config.chunk_size = 4096;
+	if (m->config.spinners == 0) /* half the workers, at least one, spin when idle */
+		m->config.spinners = static_cast<std::uint32_t>((config.nthreads + 1) / 2);
 
 	m->base.op_new = op_new;
 	m->base.op_delete = op_delete;
@@ -388,23 +393,20 @@ data_mover_threads *threads_mover_create(const threads_config &config) noexcept
 
 using namespace masync::detail;
 
-/* The public entry points (everything else is hidden). */
-#define THREADS_EXPORT __attribute__((visibility("default")))
-
 extern "C" {
 
-THREADS_EXPORT struct data_mover_threads *
+MINIASYNC_EXPORT struct data_mover_threads *
 data_mover_threads_new(size_t nthreads, size_t ringbuf_size,
                        enum future_notifier_type desired_notifier)
 {
 	threads_config c = threads_default_config();
 	c.nthreads = nthreads;
 	c.ring_size = ringbuf_size;
-	c.notifier = desired_notifier;
+	std::memcpy(&c.notifier, &desired_notifier, sizeof(c.notifier));
 	return threads_mover_create(c);
 }
 
-THREADS_EXPORT struct data_mover_threads *data_mover_threads_default(void)
+MINIASYNC_EXPORT struct data_mover_threads *data_mover_threads_default(void)
 {
 	threads_config c = threads_default_config();
 	unsigned hw = std::thread::hardware_concurrency();
@@ -414,12 +416,12 @@ THREADS_EXPORT struct data_mover_threads *data_mover_threads_default(void)
 	return threads_mover_create(c);
 }
 
-THREADS_EXPORT struct vdm *data_mover_threads_get_vdm(struct data_mover_threads *dmt)
+MINIASYNC_EXPORT struct vdm *data_mover_threads_get_vdm(struct data_mover_threads *dmt)
 {
 	return &dmt->base;
 }
 
-THREADS_EXPORT void data_mover_threads_delete(struct data_mover_threads *dmt)
+MINIASYNC_EXPORT void data_mover_threads_delete(struct data_mover_threads *dmt)
 {
 	if (dmt == nullptr)
 		return;
@@ -428,20 +430,20 @@ THREADS_EXPORT void data_mover_threads_delete(struct data_mover_threads *dmt)
 	destroy(dmt);
 }
 
-THREADS_EXPORT void data_mover_threads_set_memcpy_fn(struct data_mover_threads *dmt,
-                                                     memcpy_fn op_memcpy)
+MINIASYNC_EXPORT void data_mover_threads_set_memcpy_fn(struct data_mover_threads *dmt,
+                                                       memcpy_fn op_memcpy)
 {
 	dmt->op_memcpy.store(op_memcpy, std::memory_order_release);
 }
 
-THREADS_EXPORT void data_mover_threads_set_memmove_fn(struct data_mover_threads *dmt,
-                                                      memmove_fn op_memmove)
+MINIASYNC_EXPORT void data_mover_threads_set_memmove_fn(struct data_mover_threads *dmt,
+                                                        memmove_fn op_memmove)
 {
 	dmt->op_memmove.store(op_memmove, std::memory_order_release);
 }
 
-THREADS_EXPORT void data_mover_threads_set_memset_fn(struct data_mover_threads *dmt,
-                                                     memset_fn op_memset)
+MINIASYNC_EXPORT void data_mover_threads_set_memset_fn(struct data_mover_threads *dmt,
+                                                       memset_fn op_memset)
 {
 	dmt->op_memset.store(op_memset, std::memory_order_release);
 }

@@ -44,8 +44,9 @@
  *   written by the polling thread before the push (release) and read by
  *   workers after the pop (acquire); completion is published by the release
  *   store of FINISHED/NOTIFYING and observed by op_check's acquire load.
- *   Sleeping and back-pressure use the "store, seq_cst fence, load" pattern
- *   on both sides so that no wake-up is lost.
+ *   Sleeping and back-pressure use the "store, then load the other side's
+ *   flag" pattern with seq_cst accesses on both sides (no fences: TSan
+ *   understands these) so that no wake-up is lost.
  */
 #ifndef MASYNC_MINIASYNC_DATA_MOVER_THREADS_HPP
 #define MASYNC_MINIASYNC_DATA_MOVER_THREADS_HPP
@@ -72,30 +73,50 @@ enum threads_op_state : std::uint32_t {
 	THREADS_OP_FINISHED = 3,
 };
 
+/* An operation as the workers need it, flattened from struct vdm_operation. */
+struct threads_op {
+	void *dst;
+	const void *src; /* memcpy, memmove */
+	std::size_t n;
+	std::uint64_t flags;
+	std::uint32_t type; /* enum vdm_operation_type */
+	int c;              /* memset */
+};
+
+/*
+ * One operation record. The first cache line holds everything a worker
+ * reads for an ordinary operation and the state it publishes, so that one
+ * line travels to the worker and back per operation; the second holds what
+ * only split operations, POLLER futures and back-pressure use.
+ */
 struct alignas(64) threads_record {
+	threads_op op;
 	/* Published by the worker, read by op_check. */
 	std::atomic<std::uint32_t> state{THREADS_OP_IDLE};
-	/* The future's reference, plus one per participant of a split operation. */
-	std::atomic<std::uint32_t> refs{0};
-	/* The POLLER word (accessed with __atomic builtins: the runtime reads it as uint64_t). */
-	std::uint64_t poll_word = 0;
-	struct vdm_operation op {
-	};
+	std::uint32_t notify = FUTURE_NOTIFIER_NONE; /* enum future_notifier_type */
 	struct future_waker waker {
 	};
-	enum future_notifier_type notify = FUTURE_NOTIFIER_NONE;
+
+	/* ---- second line ---- */
+	/* The future's reference, plus one per participant of a split operation. */
+	alignas(64) std::atomic<std::uint32_t> refs{0};
 	/* Split operations: next chunk to claim, chunks finished, chunk count. */
 	std::atomic<std::uint32_t> next_chunk{0};
 	std::atomic<std::uint32_t> done_chunks{0};
 	std::uint32_t nchunks = 0;
+	/* The POLLER word (accessed with __atomic builtins: the runtime reads it as uint64_t). */
+	std::uint64_t poll_word = 0;
+	data_mover_threads *mover = nullptr;
 	/* Back-pressure: set once the record went through the waiting list. */
 	bool room_waited = false;
 	/* On the waiting list (guarded by the mover's room_lock). */
 	bool room_listed = false;
 	threads_record *room_next = nullptr;
 	threads_record *room_prev = nullptr;
-	data_mover_threads *mover = nullptr;
 };
+
+static_assert(sizeof(threads_op) == 40);
+static_assert(sizeof(threads_record) == 128);
 
 struct alignas(64) threads_worker {
 	/* 1 while the worker sleeps (or is about to); a waker stores 0, then futex-wakes. */
@@ -113,6 +134,7 @@ struct threads_config {
 	std::size_t chunk_size = 0;    /* split unit for large operations */
 	std::uint32_t spin_ns = 0;     /* how long an idle worker polls before sleeping */
 	std::size_t nt_threshold = 0;  /* non-temporal stores from this size up */
+	std::uint32_t spinners = 0;    /* idle workers spinning at once (0: half of them) */
 };
 
 /*
@@ -140,47 +162,57 @@ const threads_config &threads_mover_config(const data_mover_threads *m) noexcept
 /* Runs one record popped from the queue (a worker's job); defined in the worker file. */
 void threads_worker_main(data_mover_threads *m, std::size_t index) noexcept;
 
+/* After a push by a submitter: wakes a sleeping worker unless one is spinning. */
+void threads_submitted(data_mover_threads *m) noexcept;
+
 /* Wakes up to `count` sleeping workers; returns how many it woke. */
 std::size_t threads_wake_workers(data_mover_threads *m, std::size_t count) noexcept;
 
 /* Executes [offset, offset + len) of `op` with the mover's functions; see the ops file. */
-void threads_run_range(const data_mover_threads *m, const struct vdm_operation &op,
-                       std::size_t offset, std::size_t len) noexcept;
+void threads_run_range(const data_mover_threads *m, const threads_op &op, std::size_t offset,
+                       std::size_t len) noexcept;
 
-/* Whether an operation of these flags needs a store fence before completion. */
-inline bool threads_needs_fence(const struct vdm_operation &op) noexcept
+/* The flattened copy of an operation. */
+inline threads_op threads_flatten(const struct vdm_operation &o) noexcept
 {
-	std::uint64_t flags = 0;
-	switch (op.type) {
+	threads_op op{};
+	op.type = static_cast<std::uint32_t>(o.type);
+	switch (o.type) {
 	case VDM_OPERATION_MEMCPY:
-		flags = op.data.memcpy.flags;
+		op.dst = o.data.memcpy.dest;
+		op.src = o.data.memcpy.src;
+		op.n = o.data.memcpy.n;
+		op.flags = o.data.memcpy.flags;
 		break;
 	case VDM_OPERATION_MEMMOVE:
-		flags = op.data.memmove.flags;
+		op.dst = o.data.memmove.dest;
+		op.src = o.data.memmove.src;
+		op.n = o.data.memmove.n;
+		op.flags = o.data.memmove.flags;
 		break;
 	case VDM_OPERATION_MEMSET:
-		flags = op.data.memset.flags;
+		op.dst = o.data.memset.str;
+		op.c = o.data.memset.c;
+		op.n = o.data.memset.n;
+		op.flags = o.data.memset.flags;
 		break;
 	case VDM_OPERATION_FLUSH:
-		return true;
+		op.dst = o.data.flush.dest;
+		op.n = o.data.flush.n;
+		op.flags = o.data.flush.flags;
+		break;
+	default:
+		/* Unknown type: nothing to do (completes as a no-op). */
+		op.n = 0;
+		break;
 	}
-	return (flags & VDM_F_VALID_FLAGS) != 0;
+	return op;
 }
 
-/* The byte count of an operation. */
-inline std::size_t threads_op_size(const struct vdm_operation &op) noexcept
+/* Whether the operation needs a store fence before completion (flush, or flags). */
+inline bool threads_needs_fence(const threads_op &op) noexcept
 {
-	switch (op.type) {
-	case VDM_OPERATION_MEMCPY:
-		return op.data.memcpy.n;
-	case VDM_OPERATION_MEMMOVE:
-		return op.data.memmove.n;
-	case VDM_OPERATION_MEMSET:
-		return op.data.memset.n;
-	case VDM_OPERATION_FLUSH:
-		return op.data.flush.n;
-	}
-	return 0;
+	return op.type == VDM_OPERATION_FLUSH || (op.flags & VDM_F_VALID_FLAGS) != 0;
 }
 
 /* Publishes completion and notifies (see the header comment). */
@@ -215,6 +247,8 @@ struct data_mover_threads {
 	std::size_t sleeping_words;
 
 	alignas(64) std::atomic<bool> stopping;
+	/* Idle workers polling the queue right now (at most config.spinners). */
+	alignas(64) std::atomic<std::uint32_t> spinners;
 
 	/* Back-pressure: records waiting for a free queue slot. */
 	alignas(64) std::atomic<std::uint32_t> room_waiters;

@@ -181,28 +181,26 @@ void fill(const data_mover_threads *m, char *d, int c, std::size_t n, std::uint6
 
 } // namespace
 
-void threads_run_range(const data_mover_threads *m, const struct vdm_operation &op,
-                       std::size_t offset, std::size_t len) noexcept
+void threads_run_range(const data_mover_threads *m, const threads_op &op, std::size_t offset,
+                       std::size_t len) noexcept
 {
 	if (len == 0)
 		return;
+	char *d = static_cast<char *>(op.dst) + offset;
 	switch (op.type) {
 	case VDM_OPERATION_MEMCPY:
-		copy(m, static_cast<char *>(op.data.memcpy.dest) + offset,
-		     static_cast<const char *>(op.data.memcpy.src) + offset, len,
-		     op.data.memcpy.flags, false);
+		copy(m, d, static_cast<const char *>(op.src) + offset, len, op.flags, false);
 		break;
 	case VDM_OPERATION_MEMMOVE:
-		copy(m, static_cast<char *>(op.data.memmove.dest) + offset,
-		     static_cast<const char *>(op.data.memmove.src) + offset, len,
-		     op.data.memmove.flags, true);
+		copy(m, d, static_cast<const char *>(op.src) + offset, len, op.flags, true);
 		break;
 	case VDM_OPERATION_MEMSET:
-		fill(m, static_cast<char *>(op.data.memset.str) + offset, op.data.memset.c, len,
-		     op.data.memset.flags);
+		fill(m, d, op.c, len, op.flags);
 		break;
 	case VDM_OPERATION_FLUSH:
-		flush_range(static_cast<char *>(op.data.flush.dest) + offset, len);
+		flush_range(d, len);
+		break;
+	default:
 		break;
 	}
 }

@@ -46,22 +46,21 @@ threads_record *as_helper(threads_record *rec) noexcept
 }
 
 /* Whether an operation may be cut into chunks run in parallel. */
-bool splittable(const struct vdm_operation &op) noexcept
+bool splittable(const threads_op &op) noexcept
 {
 	if (op.type != VDM_OPERATION_MEMMOVE)
 		return true;
 	/* Parallel chunks of an overlapping move could read what another chunk wrote. */
-	auto d = reinterpret_cast<std::uintptr_t>(op.data.memmove.dest);
-	auto s = reinterpret_cast<std::uintptr_t>(op.data.memmove.src);
-	std::size_t n = op.data.memmove.n;
-	return d + n <= s || s + n <= d;
+	auto d = reinterpret_cast<std::uintptr_t>(op.dst);
+	auto s = reinterpret_cast<std::uintptr_t>(op.src);
+	return d + op.n <= s || s + op.n <= d;
 }
 
 /* Claims and runs chunks of a split operation until none are left. */
 void participate(data_mover_threads *m, threads_record *rec) noexcept
 {
 	const std::size_t chunk = m->config.chunk_size;
-	const std::size_t size = threads_op_size(rec->op);
+	const std::size_t size = rec->op.n;
 	const std::uint32_t nchunks = rec->nchunks;
 	std::uint32_t did = 0;
 	for (;;) {
@@ -115,7 +114,7 @@ void run(data_mover_threads *m, threads_record *entry) noexcept
 		threads_drop_ref(m, rec);
 		return;
 	}
-	std::size_t size = threads_op_size(rec->op);
+	std::size_t size = rec->op.n;
 	if (size >= 2 * m->config.chunk_size && m->nworkers > 1 && splittable(rec->op) &&
 	    size / m->config.chunk_size < 0xffffffffu) {
 		run_split(m, rec, size);
@@ -158,6 +157,17 @@ bool spin_for_work(data_mover_threads *m, threads_record **out) noexcept
 	}
 }
 
+/* Takes one of the spinning places (config.spinners) if one is free. */
+bool become_spinner(data_mover_threads *m) noexcept
+{
+	std::uint32_t n = m->spinners.load(std::memory_order_relaxed);
+	while (n < m->config.spinners)
+		if (m->spinners.compare_exchange_weak(n, n + 1, std::memory_order_seq_cst,
+		                                      std::memory_order_relaxed))
+			return true;
+	return false;
+}
+
 /* Sleeps until a submitter (or delete) wakes this worker. */
 void sleep(data_mover_threads *m, std::size_t index) noexcept
 {
@@ -165,11 +175,14 @@ void sleep(data_mover_threads *m, std::size_t index) noexcept
 	std::atomic<std::uint64_t> &mask = m->sleeping[index / 64];
 	const std::uint64_t bit = std::uint64_t(1) << (index % 64);
 
-	/* seq_cst: ordered before the stop flag check against data_mover_threads_delete. */
+	/*
+	 * All seq_cst: either a submitter's push (a seq_cst store in the queue)
+	 * comes before our bit in the single total order, and the empty()
+	 * check below sees it, or its later seq_cst load of the mask sees our
+	 * bit. The same holds for the stop flag and data_mover_threads_delete.
+	 */
 	w.word.store(1, std::memory_order_seq_cst);
 	mask.fetch_or(bit, std::memory_order_seq_cst);
-	/* Pairs with the fence in threads_wake_workers: we see its push or it sees our bit. */
-	std::atomic_thread_fence(std::memory_order_seq_cst);
 	if (!m->queue->empty() || m->stopping.load(std::memory_order_seq_cst)) {
 		/* Work arrived (or we are told to stop) while we were getting ready. */
 		mask.fetch_and(~bit, std::memory_order_relaxed);
@@ -210,12 +223,11 @@ void threads_drop_ref(data_mover_threads *m, threads_record *rec) noexcept
 
 std::size_t threads_wake_workers(data_mover_threads *m, std::size_t count) noexcept
 {
-	/* Pairs with the fence in sleep(): either it sees our push or we see its bit. */
-	std::atomic_thread_fence(std::memory_order_seq_cst);
+	/* seq_cst load after the seq_cst push: pairs with sleep() (see there). */
 	std::size_t woken = 0;
 	for (std::size_t wi = 0; wi < m->sleeping_words && woken < count; ++wi) {
 		std::atomic<std::uint64_t> &mask = m->sleeping[wi];
-		std::uint64_t bits = mask.load(std::memory_order_relaxed);
+		std::uint64_t bits = mask.load(std::memory_order_seq_cst);
 		while (bits != 0 && woken < count) {
 			std::uint64_t bit = bits & (~bits + 1);
 			if (!mask.compare_exchange_weak(bits, bits & ~bit,
@@ -236,9 +248,12 @@ std::size_t threads_wake_workers(data_mover_threads *m, std::size_t count) noexc
 
 void threads_room_freed(data_mover_threads *m) noexcept
 {
-	/* Pairs with the fence in start_when_full. */
-	std::atomic_thread_fence(std::memory_order_seq_cst);
-	if (m->room_waiters.load(std::memory_order_relaxed) == 0)
+	/*
+	 * The pop freed its cell with a seq_cst store; start_when_full counts
+	 * itself in room_waiters (seq_cst) before it retries its push (seq_cst
+	 * loads of the cells): either we see the waiter or it sees the slot.
+	 */
+	if (m->room_waiters.load(std::memory_order_seq_cst) == 0)
 		return;
 	std::lock_guard<std::mutex> guard(*m->room_lock);
 	struct future_waker last {
@@ -263,11 +278,39 @@ void threads_room_freed(data_mover_threads *m) noexcept
 	m->room_waiters.store(0, std::memory_order_relaxed);
 }
 
+void threads_submitted(data_mover_threads *m) noexcept
+{
+	/*
+	 * A spinning worker will find the entry (it re-checks the queue after
+	 * it stops spinning: seq_cst on both sides), so only wake a sleeper
+	 * when nobody spins. While the workers are busy, nobody sleeps and no
+	 * system call is made.
+	 */
+	if (m->spinners.load(std::memory_order_seq_cst) == 0)
+		threads_wake_workers(m, 1);
+}
+
 void threads_worker_main(data_mover_threads *m, std::size_t index) noexcept
 {
 	threads_record *e = nullptr;
+	bool was_idle = false;
 	for (;;) {
-		if (pop(m, &e) || spin_for_work(m, &e)) {
+		bool got = pop(m, &e);
+		if (!got && become_spinner(m)) {
+			got = spin_for_work(m, &e);
+			m->spinners.fetch_sub(1, std::memory_order_seq_cst);
+			was_idle = true;
+		}
+		if (got) {
+			/*
+			 * Going from idle to busy with more work queued and nobody
+			 * watching the queue: bring one more worker in (each one
+			 * woken this way does the same, so a backlog ramps up).
+			 */
+			if (was_idle && !m->queue->empty() &&
+			    m->spinners.load(std::memory_order_seq_cst) == 0)
+				threads_wake_workers(m, 1);
+			was_idle = false;
 			run(m, e);
 			continue;
 		}
@@ -280,6 +323,7 @@ void threads_worker_main(data_mover_threads *m, std::size_t index) noexcept
 			return;
 		}
 		sleep(m, index);
+		was_idle = true;
 	}
 }
 

@@ -33,9 +33,13 @@ TEST(threads_lifecycle, zero_ring_is_einval)
 
 TEST(threads_lifecycle, unknown_notifier_is_einval)
 {
-	errno = 0;
-	EXPECT_EQ(data_mover_threads_new(1, 16, static_cast<future_notifier_type>(7)), nullptr);
-	EXPECT_EQ(errno, EINVAL);
+	for (int bad : {3, 7, -1}) {
+		enum future_notifier_type type;
+		std::memcpy(&type, &bad, sizeof(type)); /* what a C caller can pass */
+		errno = 0;
+		EXPECT_EQ(data_mover_threads_new(1, 16, type), nullptr);
+		EXPECT_EQ(errno, EINVAL);
+	}
 }
 
 TEST(threads_lifecycle, absurd_sizes_are_einval)
