@@ -196,31 +196,87 @@ void fin_done(struct future_context *lhs, struct future_context *rhs, void *arg)
 	out->dest = ok ? d->ptr : nullptr;
 }
 
-union pmem2_finalize_future make_finalizer(struct pmem2_map *map, void *dest, std::size_t len,
-                                           std::uint64_t word)
+/*
+ * Everything below fills the future in place, field by field: building the
+ * parts as values and copying them in costs more than the rest of the call
+ * (partial stores followed by wide loads defeat store forwarding).
+ */
+
+/* The finalizer entry: a persist future on [dest, dest + len) with its word. */
+void init_finalizer(struct pmem2_future *fut, struct pmem2_map *map, void *dest, std::size_t len,
+                    std::uint64_t word)
 {
-	union pmem2_finalize_future fin;
-	std::memset(&fin, 0, sizeof(fin));
-	fin.persist.data.map = map;
-	fin.persist.data.ptr = dest;
-	fin.persist.data.size = len;
-	fin.persist.output.unused = word;
-	FUTURE_INIT_EXT(&fin.persist, finalize, nullptr);
-	return fin;
+	auto *e = &fut->data.fin;
+	e->map = fin_done;
+	e->map_arg = nullptr;
+	e->init = nullptr;
+	e->init_arg = nullptr;
+	e->flags = _FUTURE_CHAIN_ENTRY_FLAGS(e);
+	auto *p = &e->fut.persist;
+	p->data.map = map;
+	p->data.ptr = dest;
+	p->data.size = len;
+	p->output.unused = word;
+	FUTURE_INIT_EXT(p, finalize, nullptr);
+}
+
+/* The operation entry's chain fields. */
+void init_op_entry(struct pmem2_future *fut)
+{
+	auto *e = &fut->data.op;
+	e->map = op_done;
+	e->map_arg = nullptr;
+	e->init = nullptr;
+	e->init_arg = nullptr;
+	e->flags = _FUTURE_CHAIN_ENTRY_FLAGS(e);
 }
 
 /* A COMPLETE operation future that never reached a mover. */
-struct vdm_operation_future refused_op(struct vdm *v, enum vdm_operation_type type)
+void init_refused_op(struct vdm_operation_future *f, struct vdm *v, enum vdm_operation_type type)
 {
-	struct vdm_operation_future f;
-	std::memset(&f, 0, sizeof(f));
-	f.data.vdm = v;
-	f.data.data = nullptr;
-	f.data.operation.type = type;
-	f.output.type = type;
-	f.output.result = VDM_ERROR_JOB_CORRUPTED;
-	FUTURE_INIT_COMPLETE(&f);
-	return f;
+	std::memset(f, 0, sizeof(*f));
+	f->data.vdm = v;
+	f->data.data = nullptr;
+	f->data.operation.type = type;
+	f->output.type = type;
+	f->output.result = VDM_ERROR_JOB_CORRUPTED;
+	FUTURE_INIT_COMPLETE(f);
+}
+
+/*
+ * The mover's operation future, made as vdm_memcpy/vdm_memmove/vdm_memset
+ * make it (same fields, same vdm_generic_operation), but in place.
+ */
+void init_vdm_op(struct vdm_operation_future *f, struct vdm *v, enum vdm_operation_type type,
+                 void *dest, void *src, int c, std::size_t n, std::uint64_t flags)
+{
+	auto &op = f->data.operation;
+	op.type = type;
+	op.padding = 0;
+	switch (type) {
+	case VDM_OPERATION_MEMSET:
+		op.data.memset.str = dest;
+		op.data.memset.c = c;
+		op.data.memset.n = n;
+		op.data.memset.flags = flags;
+		break;
+	case VDM_OPERATION_MEMMOVE:
+		op.data.memmove.dest = dest;
+		op.data.memmove.src = src;
+		op.data.memmove.n = n;
+		op.data.memmove.flags = flags;
+		break;
+	default:
+		op.data.memcpy.dest = dest;
+		op.data.memcpy.src = src;
+		op.data.memcpy.n = n;
+		op.data.memcpy.flags = flags;
+		break;
+	}
+	f->output.type = type;
+	f->output.result = VDM_SUCCESS;
+	f->output.output.memcpy.dest = nullptr;
+	vdm_generic_operation(v, f);
 }
 
 bool inside(const struct pmem2_map *map, const void *dest, std::size_t len)
@@ -303,31 +359,22 @@ struct pmem2_future make_future(const request &r)
 {
 	err_clear();
 	struct pmem2_future fut;
-	struct vdm_operation_future op;
+	struct vdm_operation_future *op = &fut.data.op.fut;
 	std::uint64_t word = static_cast<std::uint64_t>(r.k) << kind_shift;
 
+	init_op_entry(&fut);
 	if (reason why = refusal(r); why != no_reason) {
 		fail(-EINVAL, "%s: %s", name_of(r.k), describe(why));
-		op = refused_op(r.map ? r.map->vdm : nullptr, type_of(r.k));
+		init_refused_op(op, r.map ? r.map->vdm : nullptr, type_of(r.k));
 		word |= failure(why);
 	} else {
 		std::uint64_t vflags, plan;
 		decide(r, &vflags, &plan);
-		void *src = const_cast<void *>(r.src);
-		switch (r.k) {
-		case kind::memcpy:
-			op = vdm_memcpy(r.map->vdm, r.dest, src, r.len, vflags);
-			break;
-		case kind::memmove:
-			op = vdm_memmove(r.map->vdm, r.dest, src, r.len, vflags);
-			break;
-		case kind::memset:
-			op = vdm_memset(r.map->vdm, r.dest, r.c, r.len, vflags);
-			break;
-		}
-		if (op.output.result != VDM_SUCCESS) {
+		init_vdm_op(op, r.map->vdm, type_of(r.k), r.dest, const_cast<void *>(r.src), r.c,
+		            r.len, vflags);
+		if (op->output.result != VDM_SUCCESS) {
 			reason cause =
-			    op.output.result == VDM_ERROR_OUT_OF_MEMORY ? no_record : mover_failed;
+			    op->output.result == VDM_ERROR_OUT_OF_MEMORY ? no_record : mover_failed;
 			fail(-ENOMEM, "%s: %s", name_of(r.k), describe(cause));
 			word |= failure(cause);
 		} else {
@@ -335,10 +382,7 @@ struct pmem2_future make_future(const request &r)
 			word |= plan | (id << checker_id_shift);
 		}
 	}
-
-	FUTURE_CHAIN_ENTRY_INIT(&fut.data.op, op, op_done, nullptr);
-	FUTURE_CHAIN_ENTRY_INIT(&fut.data.fin, make_finalizer(r.map, r.dest, r.len, word), fin_done,
-	                        nullptr);
+	init_finalizer(&fut, r.map, r.dest, r.len, word);
 	fut.output.dest = nullptr;
 	FUTURE_CHAIN_INIT(&fut);
 	return fut;

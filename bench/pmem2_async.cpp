@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright 2026, masync authors */
+
+/*
+ * The cost of libpmem2's async API against its synchronous baseline,
+ * measured in the same run on /dev/shm files mapped at each store granularity
+ * (forced with PMEM2_FORCE_GRANULARITY):
+ *
+ *   default   pmem2_memcpy_async on the map's default mover, driven with
+ *             FUTURE_BUSY_POLL, vs the map's memcpy_fn (flags 0: it does the
+ *             persist the granularity needs), at 4 KiB, 64 KiB, 256 KiB and
+ *             2 MiB. Targets: <= 1.10 x at 4 KiB, <= 1.02 x from 64 KiB.
+ *   threads   one 64 MiB pmem2_memcpy_async on a 2-worker threads mover whose
+ *             memcpy is the map's memcpy_fn, waited for with runtime_wait, vs
+ *             memcpy_fn split over two threads (two halves, two persistent
+ *             threads started by a barrier). Target: >= 0.9 x the split's
+ *             throughput.
+ *
+ * Each cell is the median over interleaved rounds (baseline and async
+ * alternate, each going first in every other round), so machine noise
+ * hits both. Usage:
+ *   bench_pmem2_async [--rounds N] [--strict]
+ * --strict makes the exit status non-zero when a target is missed.
+ */
+#define PMEM2_USE_MINIASYNC 1
+#include <libpmem2.h>
+
+#include <libminiasync.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace
+{
+
+int rounds = 15;
+bool strict = false;
+bool missed = false;
+
+std::uint64_t now_ns()
+{
+	return std::uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+	                         std::chrono::steady_clock::now().time_since_epoch())
+	                         .count());
+}
+
+double median(std::vector<double> v)
+{
+	std::sort(v.begin(), v.end());
+	return v[v.size() / 2];
+}
+
+const char *gran_name(pmem2_granularity g)
+{
+	return g == PMEM2_GRANULARITY_BYTE         ? "BYTE"
+	       : g == PMEM2_GRANULARITY_CACHE_LINE ? "CACHE_LINE"
+	                                           : "PAGE";
+}
+
+/* A /dev/shm file mapped at a forced granularity. */
+struct shm_map {
+	int fd = -1;
+	std::string path;
+	struct pmem2_map *map = nullptr;
+	char *base = nullptr;
+
+	shm_map(std::size_t size, pmem2_granularity g, struct vdm *v)
+	{
+		char p[] = "/dev/shm/masync_bench_async_XXXXXX";
+		fd = mkstemp(p);
+		if (fd < 0 || ftruncate(fd, off_t(size)) != 0) {
+			std::perror("bench_pmem2_async: file");
+			std::exit(2);
+		}
+		path = p;
+		setenv("PMEM2_FORCE_GRANULARITY", gran_name(g), 1);
+		struct pmem2_source *src = nullptr;
+		struct pmem2_config *cfg = nullptr;
+		if (pmem2_source_from_fd(&src, fd) || pmem2_config_new(&cfg) ||
+		    pmem2_config_set_required_store_granularity(cfg, PMEM2_GRANULARITY_PAGE) ||
+		    pmem2_config_set_vdm(cfg, v) || pmem2_map_new(&map, cfg, src)) {
+			pmem2_perror("bench_pmem2_async: mapping");
+			std::exit(2);
+		}
+		unsetenv("PMEM2_FORCE_GRANULARITY");
+		pmem2_config_delete(&cfg);
+		pmem2_source_delete(&src);
+		base = static_cast<char *>(pmem2_map_get_address(map));
+		std::memset(base, 0, size); /* fault every page in */
+	}
+	~shm_map()
+	{
+		pmem2_map_delete(&map);
+		close(fd);
+		unlink(path.c_str());
+	}
+};
+
+/* ---- default mover vs memcpy_fn ---- */
+
+void bench_default(pmem2_granularity g)
+{
+	constexpr std::size_t region = 32 << 20;
+	shm_map m(region, g, nullptr);
+	std::vector<char> src(4 << 20, 'x');
+	pmem2_memcpy_fn memcpy_fn = pmem2_get_memcpy_fn(m.map);
+
+	for (std::size_t size : {std::size_t(4) << 10, std::size_t(64) << 10,
+	                         std::size_t(256) << 10, std::size_t(2) << 20}) {
+		/* Enough copies per round for ~2 ms; destinations cycle over the region. */
+		std::size_t per_round = std::max<std::size_t>(8, (16 << 20) / size);
+		std::size_t slots = region / size;
+		auto run_sync = [&] {
+			auto t0 = now_ns();
+			for (std::size_t i = 0; i < per_round; ++i)
+				memcpy_fn(m.base + (i % slots) * size,
+				          src.data() + (i * 64) % (2 << 20), size, 0);
+			return double(now_ns() - t0) / double(per_round);
+		};
+		auto run_async = [&] {
+			auto t0 = now_ns();
+			for (std::size_t i = 0; i < per_round; ++i) {
+				auto f =
+				    pmem2_memcpy_async(m.map, m.base + (i % slots) * size,
+				                       src.data() + (i * 64) % (2 << 20), size, 0);
+				FUTURE_BUSY_POLL(&f);
+				if (FUTURE_OUTPUT(&f)->dest == nullptr) {
+					std::fprintf(stderr, "async copy failed: %s\n",
+					             pmem2_errormsg());
+					std::exit(2);
+				}
+			}
+			return double(now_ns() - t0) / double(per_round);
+		};
+		run_sync();
+		run_async();
+		std::vector<double> s, a;
+		for (int r = 0; r < rounds; ++r) {
+			if (r % 2) {
+				a.push_back(run_async());
+				s.push_back(run_sync());
+			} else {
+				s.push_back(run_sync());
+				a.push_back(run_async());
+			}
+		}
+		double ms = median(s), ma = median(a), ratio = ma / ms;
+		double target = size <= (4 << 10) ? 1.10 : 1.02;
+		bool ok = ratio <= target;
+		missed |= !ok;
+		std::printf("default  %-10s %8zu B  memcpy_fn %9.0f ns  async %9.0f ns  "
+		            "ratio %.3f (target <= %.2f) %s\n",
+		            gran_name(g), size, ms, ma, ratio, target, ok ? "ok" : "MISSED");
+	}
+}
+
+/* ---- threads mover with the map's memcpy vs a 2-thread split ---- */
+
+/* Two persistent threads that each copy one half when started. */
+class split_copier
+{
+      public:
+	explicit split_copier(pmem2_memcpy_fn fn) : fn_(fn)
+	{
+		for (int i = 0; i < 2; ++i)
+			threads_.emplace_back([this, i] { loop(i); });
+	}
+	~split_copier()
+	{
+		stop_ = true;
+		generation_.fetch_add(1);
+		for (auto &t : threads_)
+			t.join();
+	}
+	void copy(char *d, const char *s, std::size_t n)
+	{
+		d_ = d;
+		s_ = s;
+		n_ = n;
+		done_.store(0);
+		generation_.fetch_add(1, std::memory_order_release);
+		while (done_.load(std::memory_order_acquire) != 2)
+			std::this_thread::yield();
+	}
+
+      private:
+	void loop(int i)
+	{
+		unsigned seen = 0;
+		for (;;) {
+			unsigned g;
+			while ((g = generation_.load(std::memory_order_acquire)) == seen)
+				std::this_thread::yield();
+			seen = g;
+			if (stop_)
+				return;
+			std::size_t half = n_ / 2;
+			std::size_t off = i ? half : 0;
+			std::size_t len = i ? n_ - half : half;
+			fn_(d_ + off, s_ + off, len, 0);
+			done_.fetch_add(1, std::memory_order_acq_rel);
+		}
+	}
+
+	pmem2_memcpy_fn fn_;
+	std::vector<std::thread> threads_;
+	std::atomic<unsigned> generation_{0};
+	std::atomic<int> done_{0};
+	std::atomic<bool> stop_{false};
+	char *d_ = nullptr;
+	const char *s_ = nullptr;
+	std::size_t n_ = 0;
+};
+
+void bench_threads(pmem2_granularity g)
+{
+	constexpr std::size_t size = 64 << 20;
+	struct data_mover_threads *dmt = data_mover_threads_new(2, 1024, FUTURE_NOTIFIER_WAKER);
+	struct runtime *rt = runtime_new();
+	if (!dmt || !rt) {
+		std::fprintf(stderr, "cannot create the threads mover or the runtime\n");
+		std::exit(2);
+	}
+	{
+		shm_map m(size, g, data_mover_threads_get_vdm(dmt));
+		pmem2_memcpy_fn memcpy_fn = pmem2_get_memcpy_fn(m.map);
+		data_mover_threads_set_memcpy_fn(dmt, memcpy_fn);
+		std::vector<char> src(size, 'y');
+		split_copier split(memcpy_fn);
+
+		auto run_split = [&] {
+			auto t0 = now_ns();
+			split.copy(m.base, src.data(), size);
+			return double(now_ns() - t0);
+		};
+		auto run_async = [&] {
+			auto t0 = now_ns();
+			auto f = pmem2_memcpy_async(m.map, m.base, src.data(), size, 0);
+			runtime_wait(rt, FUTURE_AS_RUNNABLE(&f));
+			if (FUTURE_OUTPUT(&f)->dest == nullptr) {
+				std::fprintf(stderr, "async copy failed: %s\n", pmem2_errormsg());
+				std::exit(2);
+			}
+			return double(now_ns() - t0);
+		};
+		run_split();
+		run_async();
+		std::vector<double> s, a;
+		for (int r = 0; r < rounds; ++r) {
+			if (r % 2) {
+				a.push_back(run_async());
+				s.push_back(run_split());
+			} else {
+				s.push_back(run_split());
+				a.push_back(run_async());
+			}
+		}
+		double ms = median(s), ma = median(a);
+		double gbs_s = double(size) / ms, gbs_a = double(size) / ma; /* bytes/ns = GB/s */
+		double ratio = gbs_a / gbs_s;
+		bool ok = ratio >= 0.9;
+		missed |= !ok;
+		std::printf(
+		    "threads  %-10s 64 MiB     2-thread split %6.2f GB/s  async %6.2f GB/s  "
+		    "ratio %.3f (target >= 0.90) %s\n",
+		    gran_name(g), gbs_s, gbs_a, ratio, ok ? "ok" : "MISSED");
+	}
+	runtime_delete(rt);
+	data_mover_threads_delete(dmt);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; ++i) {
+		std::string a = argv[i];
+		if (a == "--rounds" && i + 1 < argc)
+			rounds = std::max(1, std::atoi(argv[++i]));
+		else if (a == "--strict")
+			strict = true;
+		else {
+			std::fprintf(stderr, "usage: %s [--rounds N] [--strict]\n", argv[0]);
+			return 2;
+		}
+	}
+	std::printf("bench_pmem2_async: medians of %d interleaved rounds\n", rounds);
+	for (auto g :
+	     {PMEM2_GRANULARITY_CACHE_LINE, PMEM2_GRANULARITY_BYTE, PMEM2_GRANULARITY_PAGE})
+		bench_default(g);
+	for (auto g :
+	     {PMEM2_GRANULARITY_CACHE_LINE, PMEM2_GRANULARITY_BYTE, PMEM2_GRANULARITY_PAGE})
+		bench_threads(g);
+	return strict && missed ? 1 : 0;
+}
