@@ -84,13 +84,12 @@ class published_view
 	{
 		auto ver = version_.load(std::memory_order_relaxed);
 		version_.store(ver + 1, std::memory_order_relaxed);
-		std::atomic_thread_fence(std::memory_order_release);
-		lo_.store(v.lo, std::memory_order_relaxed);
-		hi_.store(v.hi, std::memory_order_relaxed);
-		max_seq_.store(v.max_seq, std::memory_order_relaxed);
-		nt_lo_.store(v.nt_lo, std::memory_order_relaxed);
-		nt_hi_.store(v.nt_hi, std::memory_order_relaxed);
-		nt_max_seq_.store(v.nt_max_seq, std::memory_order_relaxed);
+		lo_.store(v.lo, std::memory_order_release);
+		hi_.store(v.hi, std::memory_order_release);
+		max_seq_.store(v.max_seq, std::memory_order_release);
+		nt_lo_.store(v.nt_lo, std::memory_order_release);
+		nt_hi_.store(v.nt_hi, std::memory_order_release);
+		nt_max_seq_.store(v.nt_max_seq, std::memory_order_release);
 		version_.store(ver + 2, std::memory_order_release);
 	}
 	unfenced_view read() const
@@ -98,14 +97,13 @@ class published_view
 		for (;;) {
 			auto v1 = version_.load(std::memory_order_acquire);
 			unfenced_view v;
-			v.lo = lo_.load(std::memory_order_relaxed);
-			v.hi = hi_.load(std::memory_order_relaxed);
-			v.max_seq = max_seq_.load(std::memory_order_relaxed);
-			v.nt_lo = nt_lo_.load(std::memory_order_relaxed);
-			v.nt_hi = nt_hi_.load(std::memory_order_relaxed);
-			v.nt_max_seq = nt_max_seq_.load(std::memory_order_relaxed);
-			std::atomic_thread_fence(std::memory_order_acquire);
-			if (!(v1 & 1) && v1 == version_.load(std::memory_order_relaxed))
+			v.lo = lo_.load(std::memory_order_acquire);
+			v.hi = hi_.load(std::memory_order_acquire);
+			v.max_seq = max_seq_.load(std::memory_order_acquire);
+			v.nt_lo = nt_lo_.load(std::memory_order_acquire);
+			v.nt_hi = nt_hi_.load(std::memory_order_acquire);
+			v.nt_max_seq = nt_max_seq_.load(std::memory_order_acquire);
+			if (!(v1 & 1) && v1 == version_.load(std::memory_order_acquire))
 				return v;
 		}
 	}
