@@ -16,6 +16,7 @@
 #include "pmem2/export.hpp"
 #include "pmem2/map.hpp"
 #include "pmem2/map_registry.hpp"
+#include "pmem2/vm_reservation.hpp"
 
 #include <cerrno>
 
@@ -36,7 +37,8 @@ PMEM2_EXPORT int pmem2_map_delete(struct pmem2_map **map_ptr)
 		            map->addr);
 
 	if (!map->from_existing) {
-		int ret = release(map->addr, map->reserved_length);
+		int ret = map->reserv ? reservation_release_map(*map->reserv, map)
+		                      : release(map->addr, map->reserved_length);
 		if (ret) {
 			registry_add(map); /* the range is still in use: keep the map whole */
 			return ret;

@@ -15,16 +15,23 @@
  *   6. length not a multiple of alignment    PMEM2_E_LENGTH_UNALIGNED
  *   7. offset + length overflows             PMEM2_E_MAP_RANGE
  *   8. offset + length beyond the source     PMEM2_E_MAP_RANGE
- *   9. nothing left to map (offset == size)  -EINVAL
- *  10. mmap() refuses: EACCES                PMEM2_E_NO_ACCESS
+ *   9. in a reservation (pmem2_config_set_vm_reservation):
+ *      offset in it not page aligned         PMEM2_E_OFFSET_UNALIGNED
+ *      mapping does not fit in it            PMEM2_E_LENGTH_OUT_OF_RANGE
+ *      address not aligned for the source    PMEM2_E_ADDRESS_UNALIGNED
+ *      range taken by another map            PMEM2_E_MAPPING_EXISTS
+ *  10. nothing left to map (offset == size)  -EINVAL
+ *  11. mmap() refuses: EACCES                PMEM2_E_NO_ACCESS
  *                      EOPNOTSUPP            PMEM2_E_NOSUPP
  *                      anything else         -errno
- *  11. granularity coarser than required     PMEM2_E_GRANULARITY_NOT_SUPPORTED
- *  12. range already registered              PMEM2_E_MAPPING_EXISTS
+ *  12. granularity coarser than required     PMEM2_E_GRANULARITY_NOT_SUPPORTED
+ *  13. range already registered              PMEM2_E_MAPPING_EXISTS
  *
  * Placement: the mapping is made with MAP_FIXED over a placeholder reserved
  * beforehand at an aligned address (address_space.hpp), so mappings of
- * 2 MiB and more start on a 2 MiB boundary, of 2 GiB and more on 1 GiB.
+ * 2 MiB and more start on a 2 MiB boundary, of 2 GiB and more on 1 GiB;
+ * or over the placeholder of a reservation, whose lock is held from the
+ * range check until the map is recorded in it.
  */
 #include "pmem2/address_space.hpp"
 #include "pmem2/config.hpp"
@@ -34,9 +41,13 @@
 #include "pmem2/map.hpp"
 #include "pmem2/map_registry.hpp"
 #include "pmem2/source.hpp"
+#include "pmem2/vm_reservation.hpp"
 
 #include <cerrno>
+#include <cstdint>
+#include <mutex>
 #include <new>
+#include <shared_mutex>
 #include <sys/mman.h>
 
 using namespace masync::pmem2;
@@ -112,6 +123,40 @@ int map_fixed(void *addr, std::size_t len, const pmem2_config &cfg, const pmem2_
 	return fail_errno(err, "mmap of %zu bytes at offset %zu failed", len, offset);
 }
 
+/*
+ * Checks that a mapping of length bytes fits at rsv_offset in rsv and finds
+ * its address (rsv->lock held exclusively by the caller).
+ */
+int place_in_reservation(pmem2_vm_reservation &rsv, std::size_t rsv_offset, std::size_t length,
+                         std::size_t alignment, void **addr, std::size_t *reserved_len)
+{
+	std::size_t page = page_size();
+	if (rsv_offset % page)
+		return fail(PMEM2_E_OFFSET_UNALIGNED,
+		            "reservation offset %zu is not a multiple of the page size %zu",
+		            rsv_offset, page);
+	std::size_t len;
+	if (!round_up(length, page, &len) || rsv_offset > rsv.size || len > rsv.size - rsv_offset)
+		return fail(PMEM2_E_LENGTH_OUT_OF_RANGE,
+		            "a mapping of %zu bytes at offset %zu does not fit in the reservation "
+		            "(size %zu)",
+		            length, rsv_offset, rsv.size);
+	auto start = reinterpret_cast<std::uintptr_t>(rsv.addr) + rsv_offset;
+	if (start % alignment)
+		return fail(PMEM2_E_ADDRESS_UNALIGNED,
+		            "reservation address + offset %p is not a multiple of the source's "
+		            "alignment %zu",
+		            reinterpret_cast<void *>(start), alignment);
+	if (len && !reservation_range_free(rsv, start, len))
+		return fail(PMEM2_E_MAPPING_EXISTS,
+		            "offset %zu (length %zu) of the reservation is (partly) taken by "
+		            "another map",
+		            rsv_offset, len);
+	*addr = reinterpret_cast<void *>(start);
+	*reserved_len = len;
+	return 0;
+}
+
 } // namespace
 
 PMEM2_EXPORT int pmem2_map_new(struct pmem2_map **map_ptr, const struct pmem2_config *cfg,
@@ -166,21 +211,38 @@ PMEM2_EXPORT int pmem2_map_new(struct pmem2_map **map_ptr, const struct pmem2_co
 	/* An anonymous source ignores the offset when mapping (it has no contents). */
 	std::size_t offset = src->kind == source_kind::anon ? 0 : cfg->offset;
 	std::size_t length = cfg->length ? cfg->length : source_len - offset;
+
+	pmem2_vm_reservation *rsv = cfg->reserv;
+	std::unique_lock<std::shared_mutex> rsv_guard;
+	void *addr = nullptr;
+	std::size_t reserved_len = 0;
+	if (rsv) {
+		rsv_guard = std::unique_lock(rsv->lock);
+		if (int ret = place_in_reservation(*rsv, cfg->reserv_offset, length, alignment,
+		                                   &addr, &reserved_len))
+			return ret;
+	}
 	if (length == 0)
 		return fail(-EINVAL, "nothing to map: offset %zu is the end of the source",
 		            cfg->offset);
+	if (!rsv) {
+		if (!round_up(length, page_size(), &reserved_len))
+			return fail(PMEM2_E_MAP_RANGE, "length %zu is too large", length);
+		if (int ret = reserve_aligned(length, map_alignment(length, alignment), &addr))
+			return ret;
+	}
 
-	std::size_t reserved_len;
-	if (!round_up(length, page_size(), &reserved_len))
-		return fail(PMEM2_E_MAP_RANGE, "length %zu is too large", length);
-
-	void *addr = nullptr;
-	if (int ret = reserve_aligned(length, map_alignment(length, alignment), &addr))
-		return ret;
+	/* gives the range back: to the reservation, or to the system */
+	auto undo = [&] {
+		if (rsv)
+			reserve_at(addr, reserved_len, true);
+		else
+			munmap(addr, reserved_len);
+	};
 
 	bool map_sync = false;
 	if (int ret = map_fixed(addr, length, *cfg, *src, offset, &map_sync)) {
-		munmap(addr, reserved_len);
+		undo();
 		return ret;
 	}
 
@@ -190,7 +252,7 @@ PMEM2_EXPORT int pmem2_map_new(struct pmem2_map **map_ptr, const struct pmem2_co
 	in.map_sync = map_sync;
 	pmem2_granularity gran = effective_granularity(in);
 	if (static_cast<int>(gran) > cfg->requested_granularity) {
-		munmap(addr, reserved_len);
+		undo();
 		return fail(PMEM2_E_GRANULARITY_NOT_SUPPORTED,
 		            "the mapping offers store granularity %s but the config requires %s or "
 		            "finer (%s); require PMEM2_GRANULARITY_%s or map persistent memory",
@@ -202,7 +264,7 @@ PMEM2_EXPORT int pmem2_map_new(struct pmem2_map **map_ptr, const struct pmem2_co
 
 	auto *map = new (std::nothrow) pmem2_map{};
 	if (map == nullptr) {
-		munmap(addr, reserved_len);
+		undo();
 		return fail(-ENOMEM, "out of memory allocating a pmem2_map");
 	}
 	map->addr = addr;
@@ -211,16 +273,25 @@ PMEM2_EXPORT int pmem2_map_new(struct pmem2_map **map_ptr, const struct pmem2_co
 	map->effective_granularity = gran;
 	map->sharing = cfg->sharing;
 	map->source = *src;
-	map->reserv = nullptr;
-	map->reserv_offset = 0;
+	map->reserv = rsv;
+	map->reserv_offset = rsv ? cfg->reserv_offset : 0;
 	map->from_existing = false;
 	/* ASYNC API: the async code decides about a mover of the map's own. */
 	map->vdm = cfg->vdm;
 	map->vdm_owned = false;
 	install_mem_fns(map);
 
+	if (rsv) {
+		if (int ret = reservation_insert(*rsv, map)) {
+			undo();
+			delete map;
+			return ret;
+		}
+	}
 	if (int ret = registry_add(map)) {
-		munmap(addr, reserved_len);
+		if (rsv)
+			reservation_erase(*rsv, map);
+		undo();
 		delete map;
 		if (ret == PMEM2_E_MAPPING_EXISTS)
 			return fail(ret,

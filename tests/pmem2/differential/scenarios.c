@@ -20,6 +20,7 @@
 #define _GNU_SOURCE
 #include <libpmem2.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -982,6 +983,438 @@ static void errormsg_basics(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* Scenarios: virtual-memory reservations                               */
+/* ------------------------------------------------------------------ */
+
+/* Offset of a map inside a reservation, or a note that it is elsewhere. */
+static void map_place(const char *label, struct pmem2_vm_reservation *rsv, struct pmem2_map *m)
+{
+	if (!m) {
+		O(label, "NULL");
+		return;
+	}
+	char *base = pmem2_vm_reservation_get_address(rsv);
+	char *a = pmem2_map_get_address(m);
+	size_t size = pmem2_vm_reservation_get_size(rsv);
+	if (a >= base && a < base + size)
+		O(label, "map at reservation offset %zu, size %zu", (size_t)(a - base),
+		  pmem2_map_get_size(m));
+	else
+		O(label, "map outside the reservation");
+}
+
+static void rsv_new_delete(void)
+{
+	struct pmem2_vm_reservation *rsv = (struct pmem2_vm_reservation *)&rsv;
+	R("new(NULL, 0)", pmem2_vm_reservation_new(&rsv, NULL, 0));
+	O("rsv after new(NULL, 0)", "%s",
+	  rsv == (struct pmem2_vm_reservation *)&rsv ? "unchanged" : ptr_state(rsv));
+	if (rsv && rsv != (struct pmem2_vm_reservation *)&rsv) {
+		O("size of the empty reservation", "%zu", pmem2_vm_reservation_get_size(rsv));
+		R("extend(empty, 64K)", pmem2_vm_reservation_extend(rsv, 64 * KiB));
+		O("size after extend", "%zu", pmem2_vm_reservation_get_size(rsv));
+		R("delete(empty)", pmem2_vm_reservation_delete(&rsv));
+	}
+	rsv = (struct pmem2_vm_reservation *)&rsv;
+	R("new(NULL, 4K + 1)", pmem2_vm_reservation_new(&rsv, NULL, 4 * KiB + 1));
+	O("rsv after new(NULL, 4K + 1)", "%s",
+	  rsv == (struct pmem2_vm_reservation *)&rsv ? "unchanged" : ptr_state(rsv));
+	R("new(0x1001, 4K)", pmem2_vm_reservation_new(&rsv, (void *)0x1001, 4 * KiB));
+	R("new(0x1001, 4K + 1)", pmem2_vm_reservation_new(&rsv, (void *)0x1001, 4 * KiB + 1));
+
+	rsv = NULL;
+	R("new(NULL, 16M)", pmem2_vm_reservation_new(&rsv, NULL, 16 * MiB));
+	O("size", "%zu", pmem2_vm_reservation_get_size(rsv));
+	char *a = pmem2_vm_reservation_get_address(rsv);
+	O("address page aligned", "%s", ((uintptr_t)a % page) == 0 ? "yes" : "no");
+	O("address 2 MiB aligned", "%s", ((uintptr_t)a % (2 * MiB)) == 0 ? "yes" : "no");
+	/* the range is reserved: another reservation cannot take it */
+	struct pmem2_vm_reservation *other = NULL;
+	R("new(at the same address)", pmem2_vm_reservation_new(&other, a, 4 * KiB));
+	R("new(overlapping the end)",
+	  pmem2_vm_reservation_new(&other, a + 16 * MiB - 4 * KiB, 8 * KiB));
+	R("delete", pmem2_vm_reservation_delete(&rsv));
+	O("rsv after delete", "%s", ptr_state(rsv));
+
+	/* at a given free address */
+	R("new(at the freed address)", pmem2_vm_reservation_new(&rsv, a, 8 * MiB));
+	O("address as given", "%s", pmem2_vm_reservation_get_address(rsv) == a ? "yes" : "no");
+	pmem2_vm_reservation_delete(&rsv);
+
+	/* exactly the requested range is free, the page after it is not */
+	char *tight = mmap(NULL, MiB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap(tight, 256 * KiB);
+	R("new(tight free range)", pmem2_vm_reservation_new(&rsv, tight, 256 * KiB));
+	if (rsv)
+		pmem2_vm_reservation_delete(&rsv);
+	munmap(tight, MiB);
+
+	/* over a mapping the program made */
+	void *mine = mmap(NULL, 64 * KiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	R("new(over a user mapping)", pmem2_vm_reservation_new(&rsv, mine, 64 * KiB));
+	munmap(mine, 64 * KiB);
+}
+
+static void rsv_maps(void)
+{
+	int fd;
+	struct pmem2_source *src = file_source("rsvmaps", 64 * KiB, O_RDWR, &fd);
+	struct pmem2_vm_reservation *rsv = NULL;
+	R("rsv new(1M)", pmem2_vm_reservation_new(&rsv, NULL, MiB));
+	struct pmem2_config *cfg = config(PMEM2_GRANULARITY_PAGE);
+	struct pmem2_map *m[4] = {NULL, NULL, NULL, NULL};
+
+	R("set_vm_reservation(rsv, 0)", pmem2_config_set_vm_reservation(cfg, rsv, 0));
+	pmem2_config_set_length(cfg, 16 * KiB);
+	R("map at 0", pmem2_map_new(&m[0], cfg, src));
+	map_place("m0", rsv, m[0]);
+	R("map at 0 again", pmem2_map_new(&m[1], cfg, src));
+	pmem2_config_set_vm_reservation(cfg, rsv, 8 * KiB);
+	R("map at 8K (overlaps)", pmem2_map_new(&m[1], cfg, src));
+	pmem2_config_set_vm_reservation(cfg, rsv, 100);
+	R("map at unaligned offset 100", pmem2_map_new(&m[1], cfg, src));
+	pmem2_config_set_vm_reservation(cfg, rsv, MiB - 8 * KiB);
+	R("map crossing the end", pmem2_map_new(&m[1], cfg, src));
+	pmem2_config_set_vm_reservation(cfg, rsv, MiB);
+	R("map at the end", pmem2_map_new(&m[1], cfg, src));
+	pmem2_config_set_vm_reservation(cfg, rsv, SIZE_MAX & ~(page - 1));
+	R("map at a huge offset", pmem2_map_new(&m[1], cfg, src));
+	pmem2_config_set_vm_reservation(cfg, rsv, 512 * KiB);
+	R("map at 512K", pmem2_map_new(&m[1], cfg, src));
+	map_place("m1", rsv, m[1]);
+	pmem2_config_set_vm_reservation(cfg, rsv, 64 * KiB);
+	pmem2_config_set_offset(cfg, 16 * KiB);
+	R("map at 64K (file offset 16K)", pmem2_map_new(&m[2], cfg, src));
+	map_place("m2", rsv, m[2]);
+	pmem2_config_set_offset(cfg, 0);
+	pmem2_config_set_vm_reservation(cfg, rsv, MiB - 16 * KiB);
+	R("map at 1M - 16K (the last 16K)", pmem2_map_new(&m[3], cfg, src));
+	map_place("m3", rsv, m[3]);
+
+	/* contents are the file's */
+	if (pwrite(fd, "abc", 3, 16 * KiB) != 3)
+		exit(2);
+	O("m2 sees the file", "%.3s", (char *)pmem2_map_get_address(m[2]));
+
+	struct pmem2_map *found = (struct pmem2_map *)&found;
+	R("find_first", pmem2_vm_reservation_map_find_first(rsv, &found));
+	O("first is m0", "%s", found == m[0] ? "yes" : "no");
+	R("find_last", pmem2_vm_reservation_map_find_last(rsv, &found));
+	O("last is m3", "%s", found == m[3] ? "yes" : "no");
+	R("find_next(m0)", pmem2_vm_reservation_map_find_next(rsv, m[0], &found));
+	O("next of m0 is m2", "%s", found == m[2] ? "yes" : "no");
+	R("find_next(m2)", pmem2_vm_reservation_map_find_next(rsv, m[2], &found));
+	O("next of m2 is m1", "%s", found == m[1] ? "yes" : "no");
+	R("find_prev(m1)", pmem2_vm_reservation_map_find_prev(rsv, m[1], &found));
+	O("prev of m1 is m2", "%s", found == m[2] ? "yes" : "no");
+	found = (struct pmem2_map *)&found;
+	R("find_next(m3)", pmem2_vm_reservation_map_find_next(rsv, m[3], &found));
+	O("found after find_next(m3)", "%s",
+	  found == (struct pmem2_map *)&found ? "unchanged" : ptr_state(found));
+	found = (struct pmem2_map *)&found;
+	R("find_prev(m0)", pmem2_vm_reservation_map_find_prev(rsv, m[0], &found));
+	O("found after find_prev(m0)", "%s",
+	  found == (struct pmem2_map *)&found ? "unchanged" : ptr_state(found));
+
+	R("find(0, 1)", pmem2_vm_reservation_map_find(rsv, 0, 1, &found));
+	O("find(0, 1) is m0", "%s", found == m[0] ? "yes" : "no");
+	R("find(8K, 100K)", pmem2_vm_reservation_map_find(rsv, 8 * KiB, 100 * KiB, &found));
+	O("find(8K, 100K) is m0", "%s", found == m[0] ? "yes" : "no");
+	R("find(16K, 100K)", pmem2_vm_reservation_map_find(rsv, 16 * KiB, 100 * KiB, &found));
+	O("find(16K, 100K) is m2", "%s", found == m[2] ? "yes" : "no");
+	found = (struct pmem2_map *)&found;
+	R("find(16K, 48K) (a hole)",
+	  pmem2_vm_reservation_map_find(rsv, 16 * KiB, 48 * KiB, &found));
+	O("found after a miss", "%s",
+	  found == (struct pmem2_map *)&found ? "unchanged" : ptr_state(found));
+	R("find(80K, 0)", pmem2_vm_reservation_map_find(rsv, 80 * KiB, 0, &found));
+	R("find(4K, 0) (inside m0)", pmem2_vm_reservation_map_find(rsv, 4 * KiB, 0, &found));
+	R("find(2M, 4K) (outside)", pmem2_vm_reservation_map_find(rsv, 2 * MiB, 4 * KiB, &found));
+
+	R("rsv delete with maps", pmem2_vm_reservation_delete(&rsv));
+	O("rsv after refused delete", "%s", ptr_state(rsv));
+
+	/* deleting a map frees its part of the reservation for another */
+	R("delete m0", pmem2_map_delete(&m[0]));
+	pmem2_config_set_vm_reservation(cfg, rsv, 0);
+	pmem2_config_set_length(cfg, 8 * KiB);
+	R("map at 0 after delete", pmem2_map_new(&m[0], cfg, src));
+	map_place("new m0", rsv, m[0]);
+	R("find_first after remap", pmem2_vm_reservation_map_find_first(rsv, &found));
+	O("first is new m0", "%s", found == m[0] ? "yes" : "no");
+
+	for (int i = 0; i < 4; ++i)
+		if (m[i])
+			R("delete map", pmem2_map_delete(&m[i]));
+	found = (struct pmem2_map *)&found;
+	R("find_first(empty)", pmem2_vm_reservation_map_find_first(rsv, &found));
+	O("found after find_first(empty)", "%s",
+	  found == (struct pmem2_map *)&found ? "unchanged" : ptr_state(found));
+	R("find_last(empty)", pmem2_vm_reservation_map_find_last(rsv, &found));
+	R("rsv delete", pmem2_vm_reservation_delete(&rsv));
+
+	pmem2_config_delete(&cfg);
+	pmem2_source_delete(&src);
+	close(fd);
+}
+
+static void rsv_map_checks(void)
+{
+	struct pmem2_source *src = file_source("rsvchecks", 4 * MiB, O_RDWR, NULL);
+	struct pmem2_vm_reservation *rsv = NULL;
+	R("rsv new(8M)", pmem2_vm_reservation_new(&rsv, NULL, 8 * MiB));
+	struct pmem2_config *cfg = config(PMEM2_GRANULARITY_PAGE);
+	struct pmem2_map *m = NULL;
+
+	/* a large map at a page-aligned, not 2 MiB-aligned, reservation offset */
+	pmem2_config_set_vm_reservation(cfg, rsv, 4 * KiB);
+	R("4M map at 4K", pmem2_map_new(&m, cfg, src));
+	map_place("4M map", rsv, m);
+	if (m)
+		pmem2_map_delete(&m);
+
+	/* which check comes first */
+	pmem2_config_set_vm_reservation(cfg, rsv, 100);
+	pmem2_config_set_offset(cfg, 1);
+	map_try("unaligned reservation offset and file offset", cfg, src);
+	pmem2_config_set_offset(cfg, 0);
+	pmem2_config_set_length(cfg, 1);
+	map_try("unaligned reservation offset and length", cfg, src);
+	pmem2_config_set_length(cfg, 0);
+	pmem2_config_set_vm_reservation(cfg, rsv, 6 * MiB);
+	map_try("too long for the reservation", cfg, src);
+	pmem2_config_set_required_store_granularity(cfg, PMEM2_GRANULARITY_BYTE);
+	pmem2_config_set_vm_reservation(cfg, rsv, 100);
+	map_try("unaligned reservation offset, granularity unsupported", cfg, src);
+	pmem2_config_set_vm_reservation(cfg, rsv, 0);
+	map_try("granularity unsupported in a reservation", cfg, src);
+	pmem2_config_set_required_store_granularity(cfg, PMEM2_GRANULARITY_PAGE);
+	map_try("after a failed map, the place is free", cfg, src);
+
+	/* an anonymous map in a reservation */
+	struct pmem2_source *anon = NULL;
+	pmem2_source_from_anon(&anon, 64 * KiB);
+	pmem2_config_set_vm_reservation(cfg, rsv, 64 * KiB);
+	R("anon map in a reservation", pmem2_map_new(&m, cfg, anon));
+	map_place("anon map", rsv, m);
+	if (m) {
+		char *p = pmem2_map_get_address(m);
+		p[0] = 1;
+		pmem2_map_delete(&m);
+	}
+	pmem2_source_delete(&anon);
+
+	/* a NULL reservation in the config means none */
+	R("set_vm_reservation(NULL, 0)", pmem2_config_set_vm_reservation(cfg, NULL, 0));
+	R("map without reservation", pmem2_map_new(&m, cfg, src));
+	map_place("map", rsv, m);
+	pmem2_map_delete(&m);
+
+	R("rsv delete", pmem2_vm_reservation_delete(&rsv));
+	pmem2_config_delete(&cfg);
+	pmem2_source_delete(&src);
+}
+
+static void rsv_extend_shrink(void)
+{
+	struct pmem2_source *src = file_source("rsvext", 64 * KiB, O_RDWR, NULL);
+	/* a free 16 MiB area; the reservation starts 2 MiB into it, the rest stays free */
+	char *area = mmap(NULL, 16 * MiB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap(area, 16 * MiB);
+	area = (char *)(((uintptr_t)area + 2 * MiB) & ~(uintptr_t)(2 * MiB - 1));
+	struct pmem2_vm_reservation *rsv = NULL;
+	R("rsv new(area, 256K)", pmem2_vm_reservation_new(&rsv, area, 256 * KiB));
+	char *base = pmem2_vm_reservation_get_address(rsv);
+	struct pmem2_config *cfg = config(PMEM2_GRANULARITY_PAGE);
+	pmem2_config_set_length(cfg, 16 * KiB);
+	struct pmem2_map *m = NULL;
+	pmem2_config_set_vm_reservation(cfg, rsv, 128 * KiB);
+	R("map at 128K", pmem2_map_new(&m, cfg, src));
+	char *p = pmem2_map_get_address(m);
+	p[0] = 'q';
+
+	R("extend(4K + 1)", pmem2_vm_reservation_extend(rsv, 4 * KiB + 1));
+	R("extend(0)", pmem2_vm_reservation_extend(rsv, 0));
+	O("size", "%zu", pmem2_vm_reservation_get_size(rsv));
+	R("extend(64K)", pmem2_vm_reservation_extend(rsv, 64 * KiB));
+	O("size", "%zu", pmem2_vm_reservation_get_size(rsv));
+	O("address unchanged", "%s", pmem2_vm_reservation_get_address(rsv) == base ? "yes" : "no");
+	O("map intact", "%c", p[0]);
+	pmem2_config_set_vm_reservation(cfg, rsv, 300 * KiB);
+	struct pmem2_map *m2 = NULL;
+	R("map in the extension", pmem2_map_new(&m2, cfg, src));
+	map_place("m2", rsv, m2);
+	if (m2)
+		pmem2_map_delete(&m2);
+
+	/* extending into a range someone else mapped (4 MiB after the end) */
+	char *end = base + pmem2_vm_reservation_get_size(rsv);
+	void *blocker = mmap(end + 4 * MiB, 4 * KiB, PROT_READ,
+	                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	O("blocker placed", "%s", blocker == end + 4 * MiB ? "yes" : "no");
+	R("extend into a user mapping", pmem2_vm_reservation_extend(rsv, 8 * MiB));
+	O("size", "%zu", pmem2_vm_reservation_get_size(rsv));
+	munmap(blocker, 4 * KiB);
+
+	size_t size = pmem2_vm_reservation_get_size(rsv); /* 320K */
+	R("shrink(1, 4K)", pmem2_vm_reservation_shrink(rsv, 1, 4 * KiB));
+	R("shrink(0, 1)", pmem2_vm_reservation_shrink(rsv, 0, 1));
+	R("shrink(1, 1)", pmem2_vm_reservation_shrink(rsv, 1, 1));
+	R("shrink(size, 4K)", pmem2_vm_reservation_shrink(rsv, size, 4 * KiB));
+	R("shrink(size + 4K, 4K)", pmem2_vm_reservation_shrink(rsv, size + 4 * KiB, 4 * KiB));
+	R("shrink(0, 0)", pmem2_vm_reservation_shrink(rsv, 0, 0));
+	R("shrink(size - 4K, 8K)", pmem2_vm_reservation_shrink(rsv, size - 4 * KiB, 8 * KiB));
+	R("shrink(8K, 4K) (middle)", pmem2_vm_reservation_shrink(rsv, 8 * KiB, 4 * KiB));
+	R("shrink(0, size) (whole)", pmem2_vm_reservation_shrink(rsv, 0, size));
+	R("shrink(0, 132K) (covers the map)", pmem2_vm_reservation_shrink(rsv, 0, 132 * KiB));
+	R("shrink(140K, size - 140K) (covers the map's end)",
+	  pmem2_vm_reservation_shrink(rsv, 140 * KiB, size - 140 * KiB));
+	R("shrink(0, 64K)", pmem2_vm_reservation_shrink(rsv, 0, 64 * KiB));
+	O("size", "%zu", pmem2_vm_reservation_get_size(rsv));
+	O("address moved by 64K", "%s",
+	  (char *)pmem2_vm_reservation_get_address(rsv) == base + 64 * KiB ? "yes" : "no");
+	map_place("map after shrinking the start", rsv, m);
+	O("map intact", "%c", p[0]);
+	size = pmem2_vm_reservation_get_size(rsv);
+	R("shrink(144K, size - 144K) (the end)",
+	  pmem2_vm_reservation_shrink(rsv, 144 * KiB, size - 144 * KiB));
+	O("size", "%zu", pmem2_vm_reservation_get_size(rsv));
+	struct pmem2_map *found = NULL;
+	R("find_first", pmem2_vm_reservation_map_find_first(rsv, &found));
+	O("first is the map", "%s", found == m ? "yes" : "no");
+	R("find(64K, 4K)", pmem2_vm_reservation_map_find(rsv, 64 * KiB, 4 * KiB, &found));
+	O("find(64K, 4K) is the map", "%s", found == m ? "yes" : "no");
+	R("delete map", pmem2_map_delete(&m));
+	R("rsv delete", pmem2_vm_reservation_delete(&rsv));
+	pmem2_config_delete(&cfg);
+	pmem2_source_delete(&src);
+}
+
+/* ------------------------------------------------------------------ */
+/* Scenarios: machine-check-safe I/O                                    */
+/* ------------------------------------------------------------------ */
+
+static void mcsafe_io(void)
+{
+	int fd;
+	struct pmem2_source *src = file_source("mcsafe", 16 * KiB, O_RDWR, &fd);
+	if (pwrite(fd, "0123456789", 10, 100) != 10)
+		exit(2);
+	char buf[32] = {0};
+	R("pread(10 at 100)", pmem2_source_pread_mcsafe(src, buf, 10, 100));
+	O("read", "%.10s", buf);
+	R("pread(0 at 0)", pmem2_source_pread_mcsafe(src, buf, 0, 0));
+	R("pread(0 at the end)", pmem2_source_pread_mcsafe(src, buf, 0, 16 * KiB));
+	R("pread(1 at the end)", pmem2_source_pread_mcsafe(src, buf, 1, 16 * KiB));
+	R("pread(2 at the last byte)", pmem2_source_pread_mcsafe(src, buf, 2, 16 * KiB - 1));
+	R("pread(0 beyond the end)", pmem2_source_pread_mcsafe(src, buf, 0, 16 * KiB + 1));
+	R("pread(SIZE_MAX at 1)", pmem2_source_pread_mcsafe(src, buf, SIZE_MAX, 1));
+	R("pread(1 at SIZE_MAX)", pmem2_source_pread_mcsafe(src, buf, 1, SIZE_MAX));
+	R("pwrite(5 at 200)", pmem2_source_pwrite_mcsafe(src, "hello", 5, 200));
+	memset(buf, 0, sizeof(buf));
+	if (pread(fd, buf, 5, 200) != 5)
+		exit(2);
+	O("file after pwrite", "%.5s", buf);
+	R("pwrite(2 at the last byte)", pmem2_source_pwrite_mcsafe(src, "xy", 2, 16 * KiB - 1));
+	R("pwrite(1 at the end)", pmem2_source_pwrite_mcsafe(src, "x", 1, 16 * KiB));
+	struct stat st;
+	fstat(fd, &st);
+	O("file size unchanged", "%s", st.st_size == 16 * (off_t)KiB ? "yes" : "no");
+	pmem2_source_delete(&src);
+	close(fd);
+
+	src = file_source("mcsafe-ro", 4 * KiB, O_RDONLY, &fd);
+	R("pwrite on O_RDONLY", pmem2_source_pwrite_mcsafe(src, "x", 1, 0));
+	R("pread on O_RDONLY", pmem2_source_pread_mcsafe(src, buf, 1, 0));
+	pmem2_source_delete(&src);
+	close(fd);
+
+	pmem2_source_from_anon(&src, 16 * KiB);
+	R("pread(anon)", pmem2_source_pread_mcsafe(src, buf, 10, 0));
+	R("pwrite(anon)", pmem2_source_pwrite_mcsafe(src, buf, 10, 0));
+	R("pread(anon, beyond)", pmem2_source_pread_mcsafe(src, buf, 10, 16 * KiB));
+	pmem2_source_delete(&src);
+}
+
+/* ------------------------------------------------------------------ */
+/* Scenarios: device identity, NUMA node, bad blocks                    */
+/* ------------------------------------------------------------------ */
+
+static void device_queries(void)
+{
+	int fd;
+	struct pmem2_source *src = file_source("device", 16 * KiB, O_RDWR, &fd);
+	size_t len = 12345;
+	R("device_id(file, NULL)", pmem2_source_device_id(src, NULL, &len));
+	O("len", "%s", len == 12345 ? "unchanged" : "set");
+	char id[256] = "unchanged";
+	len = sizeof(id);
+	R("device_id(file, buf)", pmem2_source_device_id(src, id, &len));
+	O("id", "%s", id);
+	uint64_t usc = 777;
+	R("device_usc(file)", pmem2_source_device_usc(src, &usc));
+	O("usc", "%" PRIu64, usc);
+	int node = 99;
+	R("numa_node(file)", pmem2_source_numa_node(src, &node));
+	O("node", "%d", node);
+	pmem2_source_delete(&src);
+	close(fd);
+
+	pmem2_source_from_anon(&src, 16 * KiB);
+	len = 12345;
+	R("device_id(anon)", pmem2_source_device_id(src, NULL, &len));
+	R("device_usc(anon)", pmem2_source_device_usc(src, &usc));
+	R("numa_node(anon)", pmem2_source_numa_node(src, &node));
+	pmem2_source_delete(&src);
+}
+
+static void bad_blocks(void)
+{
+	int fd;
+	struct pmem2_source *src = file_source("badblocks", 16 * KiB, O_RDWR, &fd);
+	if (pwrite(fd, "data", 4, 4096) != 4)
+		exit(2);
+	struct pmem2_badblock_context *ctx = (struct pmem2_badblock_context *)&ctx;
+	R("context_new(file)", pmem2_badblock_context_new(&ctx, src));
+	O("ctx", "%s", ptr_state(ctx));
+	if (ctx) {
+		struct pmem2_badblock bb = {1, 2};
+		R("next", pmem2_badblock_next(ctx, &bb));
+		R("next again", pmem2_badblock_next(ctx, &bb));
+		bb.offset = 4096;
+		bb.length = 4096;
+		R("clear(4K at 4K)", pmem2_badblock_clear(ctx, &bb));
+		char buf[4] = {1, 1, 1, 1};
+		if (pread(fd, buf, 4, 4096) != 4)
+			exit(2);
+		O("cleared range reads as zeros", "%s",
+		  memcmp(buf, "\0\0\0\0", 4) == 0 ? "yes" : "no");
+		struct stat st;
+		fstat(fd, &st);
+		O("file size unchanged", "%s", st.st_size == 16 * (off_t)KiB ? "yes" : "no");
+		bb.offset = (size_t)INT64_MAX + 1;
+		R("clear(offset > INT64_MAX)", pmem2_badblock_clear(ctx, &bb));
+		bb.offset = 0;
+		bb.length = (size_t)INT64_MAX + 1;
+		R("clear(length > INT64_MAX)", pmem2_badblock_clear(ctx, &bb));
+		bb.length = 0;
+		R("clear(length 0)", pmem2_badblock_clear(ctx, &bb));
+		pmem2_badblock_context_delete(&ctx);
+		O("ctx after delete", "%s", ptr_state(ctx));
+		pmem2_badblock_context_delete(&ctx);
+	}
+	pmem2_source_delete(&src);
+	close(fd);
+
+	pmem2_source_from_anon(&src, 16 * KiB);
+	ctx = (struct pmem2_badblock_context *)&ctx;
+	R("context_new(anon)", pmem2_badblock_context_new(&ctx, src));
+	O("ctx after failure", "%s",
+	  ctx == (struct pmem2_badblock_context *)&ctx ? "unchanged" : ptr_state(ctx));
+	pmem2_source_delete(&src);
+}
+
+/* ------------------------------------------------------------------ */
 /* Scenarios: odd arguments of pmem2_map_from_existing                  */
 /* ------------------------------------------------------------------ */
 
@@ -1116,6 +1549,13 @@ static const struct scenario scenarios[] = {
     {"mem_functions", mem_functions},
     {"errormsg_basics", errormsg_basics},
     {"from_existing_odd", from_existing_odd},
+    {"rsv_new_delete", rsv_new_delete},
+    {"rsv_maps", rsv_maps},
+    {"rsv_map_checks", rsv_map_checks},
+    {"rsv_extend_shrink", rsv_extend_shrink},
+    {"mcsafe_io", mcsafe_io},
+    {"device_queries", device_queries},
+    {"bad_blocks", bad_blocks},
     {"null_source_from_fd", null_source_from_fd},
     {"null_source_from_anon", null_source_from_anon},
     {"null_source_size", null_source_size},
@@ -1130,33 +1570,20 @@ static const struct scenario scenarios[] = {
     {"null_map_getters", null_map_getters},
 };
 
+/* Removes the scratch directory and whatever the scenarios left in it. */
 static void remove_scratch_dir(void)
 {
-	static const char *names[] = {"wronly",
-	                              "fifo",
-	                              "regular",
-	                              "rdonly",
-	                              "empty",
-	                              "closed",
-	                              "keep",
-	                              "checks",
-	                              "odd",
-	                              "access",
-	                              "access2",
-	                              "gran",
-	                              "forced",
-	                              "contents",
-	                              "big",
-	                              "fdclosed",
-	                              "registry",
-	                              "deepflush",
-	                              "deepflush-private",
-	                              "memfns",
-	                              "null"};
-	char path[512];
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); ++i) {
-		path_of(path, sizeof(path), names[i]);
-		unlink(path);
+	DIR *d = opendir(scratch_dir);
+	if (d) {
+		struct dirent *e;
+		char path[512];
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			path_of(path, sizeof(path), e->d_name);
+			unlink(path);
+		}
+		closedir(d);
 	}
 	rmdir(scratch_dir);
 }
@@ -1173,6 +1600,8 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	unsetenv("PMEM2_FORCE_GRANULARITY");
+	/* line by line, so a scenario that crashes still shows how far it got */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	int status = 0;
 	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); ++i) {
