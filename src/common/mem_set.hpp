@@ -57,13 +57,13 @@ template <class V, class F> struct setter {
 			upto64(d, c, n);
 			return;
 		}
-		line v = vc::splat(c);
+		line v = vc::splat(c); /* stored in ascending order */
 		vc::template store<false>(d, v);
-		vc::template store<false>(d + n - 64, v);
 		if (n > 128) {
 			vc::template store<false>(d + 64, v);
 			vc::template store<false>(d + n - 128, v);
 		}
+		vc::template store<false>(d + n - 64, v);
 	}
 
 	static void edge(char *d, int c, std::size_t n)

@@ -106,7 +106,7 @@ config make_config()
 	return c;
 }
 
-const config &cfg()
+[[gnu::always_inline]] inline const config &cfg()
 {
 	static const config c = make_config();
 	return c;

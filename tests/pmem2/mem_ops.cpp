@@ -37,9 +37,9 @@ namespace
 constexpr std::size_t file_size = 1 << 16;
 constexpr std::size_t base = 4096; /* where the operations start in the map */
 
-const std::size_t sizes[] = {1,   2,   3,    4,    7,    8,    9,    16,   17,  32,  33,
-                             63,  64,  65,   127,  128,  129,  255,  256,  257, 320, 511,
-                             512, 513, 1023, 1024, 1025, 4095, 4096, 4097, 8193};
+const std::size_t sizes[] = {1,   2,   3,   4,    7,    8,    9,    16,   17,   32,  33,  63,
+                             64,  65,  127, 128,  129,  255,  256,  257,  320,  447, 448, 449,
+                             511, 512, 513, 1023, 1024, 1025, 4095, 4096, 4097, 8193};
 const std::size_t offsets[] = {0, 7, 9, 63};
 
 const char *gran_name(pmem2_granularity g)
