@@ -9,7 +9,6 @@
  */
 
 #include "miniasync/data_mover_threads.hpp"
-#include "common/flush.hpp"
 #include "common/futex.hpp"
 #include "miniasync/export.hpp"
 
@@ -180,7 +179,7 @@ int op_start(void *data, const struct vdm_operation *operation, struct future_no
 		/* Tiny: cheaper to do now than to hand over (docs/threads_mover.md). */
 		threads_run_range(m, rec->op, 0, size);
 		if (threads_needs_fence(rec->op))
-			store_fence();
+			threads_fence();
 		if (n != nullptr)
 			n->notifier_used = FUTURE_NOTIFIER_NONE;
 		rec->state.store(THREADS_OP_FINISHED, std::memory_order_release);
@@ -295,7 +294,6 @@ threads_config threads_default_config()
 	c.records = static_cast<std::uint32_t>(records > record_pool<threads_record>::max_capacity
 	                                           ? record_pool<threads_record>::max_capacity
 	                                           : records);
-	c.nt_threshold = 256;
 	c.spinners = 0; /* chosen from the worker count in threads_mover_create */
 	return c;
 }

@@ -133,7 +133,6 @@ struct threads_config {
 	std::size_t inline_max = 0;    /* run operations of at most this many bytes inline */
 	std::size_t chunk_size = 0;    /* split unit for large operations */
 	std::uint32_t spin_ns = 0;     /* how long an idle worker polls before sleeping */
-	std::size_t nt_threshold = 0;  /* non-temporal stores from this size up */
 	std::uint32_t spinners = 0;    /* idle workers spinning at once (0: half of them) */
 };
 
@@ -171,6 +170,9 @@ std::size_t threads_wake_workers(data_mover_threads *m, std::size_t count) noexc
 /* Executes [offset, offset + len) of `op` with the mover's functions; see the ops file. */
 void threads_run_range(const data_mover_threads *m, const threads_op &op, std::size_t offset,
                        std::size_t len) noexcept;
+
+/* The store fence that makes non-temporal stores and write-backs complete. */
+void threads_fence() noexcept;
 
 /* The flattened copy of an operation. */
 inline threads_op threads_flatten(const struct vdm_operation &o) noexcept

@@ -9,7 +9,6 @@
  */
 
 #include "miniasync/data_mover_threads.hpp"
-#include "common/flush.hpp"
 #include "common/futex.hpp"
 
 #include <sched.h>
@@ -76,7 +75,7 @@ void participate(data_mover_threads *m, threads_record *rec) noexcept
 		return;
 	/* Non-temporal stores and write-backs are ordered per CPU: fence our own. */
 	if (threads_needs_fence(rec->op))
-		store_fence();
+		threads_fence();
 	if (rec->done_chunks.fetch_add(did, std::memory_order_acq_rel) + did == nchunks)
 		threads_complete(rec);
 }
@@ -122,7 +121,7 @@ void run(data_mover_threads *m, threads_record *entry) noexcept
 	}
 	threads_run_range(m, rec->op, 0, size);
 	if (threads_needs_fence(rec->op))
-		store_fence();
+		threads_fence();
 	threads_complete(rec);
 }
 
