@@ -9,7 +9,6 @@
  */
 
 #include "miniasync/data_mover_threads.hpp"
-#include "common/flush.hpp"
 #include "common/futex.hpp"
 #include "miniasync/export.hpp"
 
@@ -57,6 +56,16 @@ std::size_t env_size(const char *name, std::size_t fallback) noexcept
 	return static_cast<std::size_t>(x);
 }
 
+/* Asks for the cache line at p in a writable state (PREFETCHW; a no-op where unknown). */
+inline void prefetch_for_write(const void *p) noexcept
+{
+#if defined(__x86_64__)
+	__asm__ __volatile__("prefetchw %0" : : "m"(*static_cast<const char *>(p)));
+#else
+	__builtin_prefetch(p, 1, 3);
+#endif
+}
+
 /* ---- the vdm callbacks ---- */
 
 int has_property(void *future, enum future_property property)
@@ -72,10 +81,15 @@ void *op_new(struct vdm *vdm, const enum vdm_operation_type type)
 	threads_record *rec = m->records->acquire();
 	if (rec == nullptr)
 		return nullptr;
-	rec->state.store(THREADS_OP_IDLE, std::memory_order_relaxed);
+	/*
+	 * Only the second line is written here. The first (operation, state,
+	 * waker) was last written by a worker; op_start fills it, and asking
+	 * for it now lets the transfer overlap whatever the caller does until
+	 * the first poll (typically: create more futures).
+	 */
+	prefetch_for_write(rec);
 	rec->refs.store(1, std::memory_order_relaxed);
 	rec->poll_word = 0;
-	rec->notify = FUTURE_NOTIFIER_NONE;
 	rec->room_waited = false;
 	rec->room_listed = false;
 	rec->mover = m;
@@ -180,7 +194,7 @@ int op_start(void *data, const struct vdm_operation *operation, struct future_no
 		/* Tiny: cheaper to do now than to hand over (docs/threads_mover.md). */
 		threads_run_range(m, rec->op, 0, size);
 		if (threads_needs_fence(rec->op))
-			store_fence();
+			threads_fence();
 		if (n != nullptr)
 			n->notifier_used = FUTURE_NOTIFIER_NONE;
 		rec->state.store(THREADS_OP_FINISHED, std::memory_order_release);
@@ -291,11 +305,12 @@ threads_config threads_default_config()
 	if (c.chunk_size < 4096)
 		c.chunk_size = 4096;
 	c.spin_ns = static_cast<std::uint32_t>(env_size("MASYNC_THREADS_SPIN_NS", 50000));
+	std::size_t chain = env_size("MASYNC_THREADS_COALESCE", c.coalesce_chain);
+	c.coalesce_chain = static_cast<std::uint32_t>(chain == 0 ? 1 : chain > 1024 ? 1024 : chain);
 	std::size_t records = env_size("MASYNC_THREADS_RECORDS", 16384);
 	c.records = static_cast<std::uint32_t>(records > record_pool<threads_record>::max_capacity
 	                                           ? record_pool<threads_record>::max_capacity
 	                                           : records);
-	c.nt_threshold = 256;
 	c.spinners = 0; /* chosen from the worker count in threads_mover_create */
 	return c;
 }

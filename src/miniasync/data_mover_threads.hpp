@@ -129,12 +129,13 @@ struct threads_config {
 	std::size_t nthreads = 0;
 	std::size_t ring_size = 0;
 	enum future_notifier_type notifier = FUTURE_NOTIFIER_WAKER;
-	std::uint32_t records = 16384; /* operation records (live futures) */
-	std::size_t inline_max = 0;    /* run operations of at most this many bytes inline */
-	std::size_t chunk_size = 0;    /* split unit for large operations */
-	std::uint32_t spin_ns = 0;     /* how long an idle worker polls before sleeping */
-	std::size_t nt_threshold = 0;  /* non-temporal stores from this size up */
-	std::uint32_t spinners = 0;    /* idle workers spinning at once (0: half of them) */
+	std::uint32_t records = 16384;    /* operation records (live futures) */
+	std::size_t inline_max = 0;       /* run operations of at most this many bytes inline */
+	std::size_t chunk_size = 0;       /* split unit for large operations */
+	std::uint32_t spin_ns = 0;        /* how long an idle worker polls before sleeping */
+	std::uint32_t coalesce_chain = 8; /* operations one waker call may cover */
+	std::size_t coalesce_max = 65536; /* largest operation whose wake is deferred */
+	std::uint32_t spinners = 0;       /* idle workers spinning at once (0: half of them) */
 };
 
 /*
@@ -171,6 +172,9 @@ std::size_t threads_wake_workers(data_mover_threads *m, std::size_t count) noexc
 /* Executes [offset, offset + len) of `op` with the mover's functions; see the ops file. */
 void threads_run_range(const data_mover_threads *m, const threads_op &op, std::size_t offset,
                        std::size_t len) noexcept;
+
+/* The store fence that makes non-temporal stores and write-backs complete. */
+void threads_fence() noexcept;
 
 /* The flattened copy of an operation. */
 inline threads_op threads_flatten(const struct vdm_operation &o) noexcept
@@ -217,6 +221,9 @@ inline bool threads_needs_fence(const threads_op &op) noexcept
 
 /* Publishes completion and notifies (see the header comment). */
 void threads_complete(threads_record *rec) noexcept;
+
+/* Publishes completion without notifying (the next completion's wake covers it). */
+void threads_complete_silently(threads_record *rec) noexcept;
 
 /* Drops one reference; the last one returns the record to the pool. */
 void threads_drop_ref(data_mover_threads *m, threads_record *rec) noexcept;

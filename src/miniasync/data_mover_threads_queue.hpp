@@ -28,11 +28,16 @@
  *   Any number of threads may push and pop at once. A push has release
  *   semantics and the pop that takes its value acquire semantics: what the
  *   producer wrote before try_push() is visible to the consumer after
- *   try_pop(). Every access to a cell's sequence number is seq_cst, so that
- *   callers can pair "I pushed" or "I freed a slot" with a seq_cst access to
- *   a flag of their own (store, then load the other side's) without a
- *   fence: the mover's sleeping workers and back-pressure waiters rely on it.
- *   On x86 this costs an XCHG instead of a MOV for the publishing store.
+ *   try_pop(). For the callers' store-then-load handshakes (the mover's
+ *   sleeping workers and back-pressure waiters), without fences:
+ *   - a push claims its position with a seq_cst CAS on the tail, and
+ *     maybe_nonempty() reads tail and head with seq_cst loads: "I pushed,
+ *     now I look at your flag" against "I set my flag, now I look at the
+ *     queue";
+ *   - a pop frees its cell with a seq_cst store, and try_push() reads the
+ *     cells with seq_cst loads: "I freed a slot" against "I registered as
+ *     waiting, now I try again".
+ *   (On x86 the freeing store is an XCHG; loads are plain.)
  *   A failed try_push()/try_pop() is exact only in the absence of concurrent
  *   operations: it may report full/empty while another thread is midway
  *   through a pop/push of the cell concerned.
@@ -73,10 +78,14 @@ template <typename T> class alignas(64) mpmc_queue
 			std::size_t seq = c.seq.load(std::memory_order_seq_cst);
 			auto diff = static_cast<std::ptrdiff_t>(seq - pos);
 			if (diff == 0) {
+				/* seq_cst: the "I pushed" half of the callers' handshakes. */
 				if (tail_.compare_exchange_weak(pos, pos + 1,
+				                                std::memory_order_seq_cst,
 				                                std::memory_order_relaxed)) {
-					c.value = value;
-					c.seq.store(pos + 1, std::memory_order_seq_cst);
+					c.value.store(value, std::memory_order_relaxed);
+					c.seq.store(pos + 1, std::memory_order_release);
+					/* Have the next cell ready for the next push. */
+					prefetch_for_write(&cells_[(pos + 1) & mask_]);
 					return true;
 				}
 			} else if (diff < 0) {
@@ -97,7 +106,7 @@ template <typename T> class alignas(64) mpmc_queue
 			if (diff == 0) {
 				if (head_.compare_exchange_weak(pos, pos + 1,
 				                                std::memory_order_relaxed)) {
-					*out = c.value;
+					*out = c.value.load(std::memory_order_relaxed);
 					c.seq.store(pos + mask_ + 1, std::memory_order_seq_cst);
 					return true;
 				}
@@ -107,6 +116,31 @@ template <typename T> class alignas(64) mpmc_queue
 				pos = head_.load(std::memory_order_relaxed);
 			}
 		}
+	}
+
+	/*
+	 * False when an entry was claimed by a push that the pops have not
+	 * reached yet (it may not be published yet: the caller retries its
+	 * pop). seq_cst loads: the "did anyone push" half of the handshakes.
+	 */
+	bool maybe_nonempty() const noexcept
+	{
+		return tail_.load(std::memory_order_seq_cst) !=
+		       head_.load(std::memory_order_seq_cst);
+	}
+
+	/*
+	 * The value a pop would return next, or `none` when none is published
+	 * yet. Only a hint (another consumer may take it first): consumers use
+	 * it to prefetch what they will need next.
+	 */
+	T peek(T none) const noexcept
+	{
+		std::size_t pos = head_.load(std::memory_order_relaxed);
+		const cell &c = cells_[pos & mask_];
+		if (c.seq.load(std::memory_order_acquire) != pos + 1)
+			return none;
+		return c.value.load(std::memory_order_relaxed);
 	}
 
 	/* True when nothing was queued at the time of the call (a hint under concurrency). */
@@ -121,11 +155,20 @@ template <typename T> class alignas(64) mpmc_queue
 	std::size_t capacity() const noexcept { return mask_ + 1; }
 
       private:
+	static void prefetch_for_write(const void *p) noexcept
+	{
+#if defined(__x86_64__)
+		__asm__ __volatile__("prefetchw %0" : : "m"(*static_cast<const char *>(p)));
+#else
+		__builtin_prefetch(p, 1, 3);
+#endif
+	}
+
 	/* One cell per cache line: a producer filling one cell does not disturb a consumer
 	 * reading the one before. */
 	struct alignas(64) cell {
 		std::atomic<std::size_t> seq{0};
-		T value{};
+		std::atomic<T> value{}; /* relaxed: ordered by seq */
 	};
 
 	std::unique_ptr<cell[]> cells_;

@@ -9,7 +9,6 @@
  */
 
 #include "miniasync/data_mover_threads.hpp"
-#include "common/flush.hpp"
 #include "common/futex.hpp"
 
 #include <sched.h>
@@ -76,7 +75,7 @@ void participate(data_mover_threads *m, threads_record *rec) noexcept
 		return;
 	/* Non-temporal stores and write-backs are ordered per CPU: fence our own. */
 	if (threads_needs_fence(rec->op))
-		store_fence();
+		threads_fence();
 	if (rec->done_chunks.fetch_add(did, std::memory_order_acq_rel) + did == nchunks)
 		threads_complete(rec);
 }
@@ -106,24 +105,75 @@ void run_split(data_mover_threads *m, threads_record *rec, std::size_t size) noe
 	threads_drop_ref(m, rec);
 }
 
-void run(data_mover_threads *m, threads_record *entry) noexcept
+void prefetch_for_write(const void *p) noexcept
+{
+#if defined(__x86_64__)
+	__asm__ __volatile__("prefetchw %0" : : "m"(*static_cast<const char *>(p)));
+#else
+	__builtin_prefetch(p, 1, 3);
+#endif
+}
+
+bool is_split(const data_mover_threads *m, const threads_record *rec) noexcept
+{
+	std::size_t size = rec->op.n;
+	return size >= 2 * m->config.chunk_size && m->nworkers > 1 && splittable(rec->op) &&
+	       size / m->config.chunk_size < 0xffffffffu;
+}
+
+bool same_waker(const threads_record *a, const threads_record *b) noexcept
+{
+	return a->notify == FUTURE_NOTIFIER_WAKER && b->notify == FUTURE_NOTIFIER_WAKER &&
+	       a->waker.wake == b->waker.wake && a->waker.data == b->waker.data;
+}
+
+bool pop(data_mover_threads *m, threads_record **out) noexcept;
+
+/*
+ * Runs one queue entry. Returns an entry popped ahead that the caller must
+ * run next, or nullptr.
+ *
+ * Wake coalescing: after an ordinary operation whose notifier is a waker,
+ * the worker pops the next entry before it completes the first. If that
+ * one is small, ordinary and has the very same waker, the first completes
+ * without calling it: the call made when the second completes (a few
+ * microseconds later at most) covers both, and until then the second's
+ * record keeps the waker alive. This halves, and in a run of small
+ * operations of one waiting thread divides by up to coalesce_chain, the
+ * waker calls and the polling passes they trigger.
+ */
+threads_record *run(data_mover_threads *m, threads_record *entry) noexcept
 {
 	threads_record *rec = untag(entry);
 	if (is_helper(entry)) {
 		participate(m, rec);
 		threads_drop_ref(m, rec);
-		return;
+		return nullptr;
 	}
-	std::size_t size = rec->op.n;
-	if (size >= 2 * m->config.chunk_size && m->nworkers > 1 && splittable(rec->op) &&
-	    size / m->config.chunk_size < 0xffffffffu) {
-		run_split(m, rec, size);
-		return;
+	if (is_split(m, rec)) {
+		run_split(m, rec, rec->op.n);
+		return nullptr;
 	}
-	threads_run_range(m, rec->op, 0, size);
-	if (threads_needs_fence(rec->op))
-		store_fence();
-	threads_complete(rec);
+	for (unsigned chain = 1;; ++chain) {
+		/* Fetch the next entry's record while we copy: it is likely ours next. */
+		if (threads_record *ahead = m->queue->peek(nullptr))
+			prefetch_for_write(untag(ahead));
+		threads_run_range(m, rec->op, 0, rec->op.n);
+		if (threads_needs_fence(rec->op))
+			threads_fence();
+		threads_record *next = nullptr;
+		if (rec->notify == FUTURE_NOTIFIER_WAKER && chain < m->config.coalesce_chain &&
+		    pop(m, &next)) {
+			if (!is_helper(next) && next->op.n <= m->config.coalesce_max &&
+			    !is_split(m, next) && same_waker(rec, next)) {
+				threads_complete_silently(rec);
+				rec = next;
+				continue;
+			}
+		}
+		threads_complete(rec);
+		return next;
+	}
 }
 
 bool pop(data_mover_threads *m, threads_record **out) noexcept
@@ -176,14 +226,14 @@ void sleep(data_mover_threads *m, std::size_t index) noexcept
 	const std::uint64_t bit = std::uint64_t(1) << (index % 64);
 
 	/*
-	 * All seq_cst: either a submitter's push (a seq_cst store in the queue)
-	 * comes before our bit in the single total order, and the empty()
-	 * check below sees it, or its later seq_cst load of the mask sees our
-	 * bit. The same holds for the stop flag and data_mover_threads_delete.
+	 * All seq_cst: either a submitter's push (a seq_cst CAS on the queue's
+	 * tail) comes before our bit in the single total order, and the
+	 * maybe_nonempty() check below sees it, or its later seq_cst load of
+	 * the mask sees our bit. The same holds for the stop flag and data_mover_threads_delete.
 	 */
 	w.word.store(1, std::memory_order_seq_cst);
 	mask.fetch_or(bit, std::memory_order_seq_cst);
-	if (!m->queue->empty() || m->stopping.load(std::memory_order_seq_cst)) {
+	if (m->queue->maybe_nonempty() || m->stopping.load(std::memory_order_seq_cst)) {
 		/* Work arrived (or we are told to stop) while we were getting ready. */
 		mask.fetch_and(~bit, std::memory_order_relaxed);
 		w.word.store(0, std::memory_order_relaxed);
@@ -194,6 +244,11 @@ void sleep(data_mover_threads *m, std::size_t index) noexcept
 }
 
 } // namespace
+
+void threads_complete_silently(threads_record *rec) noexcept
+{
+	rec->state.store(THREADS_OP_FINISHED, std::memory_order_release);
+}
 
 void threads_complete(threads_record *rec) noexcept
 {
@@ -311,13 +366,15 @@ void threads_worker_main(data_mover_threads *m, std::size_t index) noexcept
 			    m->spinners.load(std::memory_order_seq_cst) == 0)
 				threads_wake_workers(m, 1);
 			was_idle = false;
-			run(m, e);
+			while (e != nullptr)
+				e = run(m, e);
 			continue;
 		}
 		if (m->stopping.load(std::memory_order_acquire)) {
 			/* Drain whatever is still queued, then leave. */
 			if (pop(m, &e)) {
-				run(m, e);
+				while (e != nullptr)
+					e = run(m, e);
 				continue;
 			}
 			return;

@@ -163,17 +163,21 @@ TEST(threads_notifier, not_complete_until_the_waker_returned)
 	n.waker.data = &w;
 	n.waker.wake = blocking_waker::wake;
 	auto f = vdm_memcpy(data_mover_threads_get_vdm(m), b.dst.data(), b.src.data(), 4096, 0);
-	ASSERT_EQ(future_poll(FUTURE_AS_RUNNABLE(&f), &n), FUTURE_STATE_RUNNING);
-	wait_until([&] { return w.inside.load(); });
+	/*
+	 * All polls on another thread: a poll that lands while the worker is
+	 * inside the waker waits there until the waker returns.
+	 */
 	std::atomic<bool> poller_saw_returned{false};
 	std::thread poller([&] {
 		while (future_poll(FUTURE_AS_RUNNABLE(&f), &n) != FUTURE_STATE_COMPLETE)
 			std::this_thread::yield();
 		poller_saw_returned.store(w.returned.load());
 	});
+	wait_until([&] { return w.inside.load(); });
 	w.release.open();
 	poller.join();
 	EXPECT_TRUE(poller_saw_returned.load());
+	EXPECT_EQ(b.dst, b.src);
 	data_mover_threads_delete(m);
 }
 

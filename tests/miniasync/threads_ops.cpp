@@ -9,6 +9,7 @@
  */
 
 #include "threads_common.hpp"
+#include "common/test_hook.hpp"
 
 #include <gtest/gtest.h>
 
@@ -380,4 +381,66 @@ TEST(threads_split, small_operations_are_never_split)
 	EXPECT_EQ(custom_calls.load(), 1);
 	EXPECT_EQ(a, b);
 	data_mover_threads_delete(m);
+}
+
+/* ---- durability: the write-backs and fences behind VDM_F_MEM_DURABLE ---- */
+
+namespace
+{
+/* What one operation did, counted from creation to completion (on any thread). */
+masync::test_hook::counts counted(vdm_operation_future f)
+{
+	masync::test_hook::start();
+	FUTURE_BUSY_POLL(&f);
+	return masync::test_hook::stop();
+}
+
+void *plain_memcpy(void *d, const void *s, std::size_t n, unsigned flags)
+{
+	(void)flags;
+	return std::memcpy(d, s, n);
+}
+} // namespace
+
+TEST(threads_durable, flags_decide_write_backs_and_fences)
+{
+	/* Inline and worker paths alike. */
+	for (std::size_t inline_max : {std::size_t(0), ~std::size_t(0) >> 1}) {
+		data_mover_threads *m = make_mover(2, 16, FUTURE_NOTIFIER_WAKER, 64, inline_max);
+		ASSERT_NE(m, nullptr);
+		struct vdm *vdm = data_mover_threads_get_vdm(m);
+		alignas(64) static unsigned char src[8192], dst[8192];
+		std::memset(src, 7, sizeof(src));
+
+		/* No flag: no write-back, no fence. */
+		auto c = counted(vdm_memcpy(vdm, dst, src, 4096, 0));
+		EXPECT_EQ(c.flushes, 0u);
+		EXPECT_EQ(c.fences, 0u);
+
+		/* Durable: a fence before completion (non-temporal stores or write-backs). */
+		for (std::size_t n : {std::size_t(64), std::size_t(100), std::size_t(4096)}) {
+			c = counted(vdm_memcpy(vdm, dst, src, n, VDM_F_MEM_DURABLE));
+			EXPECT_GE(c.fences, 1u) << n;
+			c = counted(vdm_memset(vdm, dst, 1, n, VDM_F_MEM_DURABLE));
+			EXPECT_GE(c.fences, 1u) << n;
+			c = counted(vdm_memmove(vdm, dst + 1, dst, n, VDM_F_MEM_DURABLE));
+			EXPECT_GE(c.fences, 1u) << n;
+		}
+		/* No cache hint alone: fenced too (non-temporal stores are weakly ordered). */
+		c = counted(vdm_memcpy(vdm, dst, src, 4096, VDM_F_NO_CACHE_HINT));
+		EXPECT_GE(c.fences, 1u);
+		EXPECT_EQ(c.flushes, 0u);
+
+		/* Flush: one write-back per line, then a fence. */
+		c = counted(vdm_flush(vdm, dst, 4096, 0));
+		EXPECT_EQ(c.flushes, 4096u / 64);
+		EXPECT_GE(c.fences, 1u);
+
+		/* A custom function with durable: every line written back afterwards. */
+		data_mover_threads_set_memcpy_fn(m, plain_memcpy);
+		c = counted(vdm_memcpy(vdm, dst, src, 4096, VDM_F_MEM_DURABLE));
+		EXPECT_EQ(c.flushes, 4096u / 64);
+		EXPECT_GE(c.fences, 1u);
+		data_mover_threads_delete(m);
+	}
 }
