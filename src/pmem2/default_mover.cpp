@@ -10,7 +10,9 @@
 #include "pmem2/async.hpp"
 #include "pmem2/map.hpp"
 
+#include <mutex>
 #include <new>
+#include <unordered_map>
 
 namespace masync::pmem2
 {
@@ -31,6 +33,7 @@ struct op_record {
 struct default_mover {
 	struct vdm base; /* first: the vdm pointer is the mover pointer */
 	struct pmem2_map *map;
+	std::uint64_t id; /* unique in the process, never reused */
 	record_pool<op_record> records;
 
 	default_mover(struct pmem2_map *m, std::uint32_t capacity);
@@ -41,16 +44,96 @@ default_mover *mover_of(struct vdm *v)
 	return reinterpret_cast<default_mover *>(v);
 }
 
+/*
+ * Live movers by id, so that a thread that exits holding a cached record
+ * (below) can give it back if its mover still exists. Taken only when a
+ * mover is created or deleted and when such a thread exits. Never
+ * destroyed: threads may exit during static destruction.
+ */
+struct live_movers {
+	std::mutex lock;
+	std::unordered_map<std::uint64_t, default_mover *> by_id;
+	std::uint64_t next_id = 1;
+	std::atomic<std::uint64_t> deletions{0}; /* movers deleted so far */
+};
+
+live_movers &movers()
+{
+	static auto *m = new live_movers;
+	return *m;
+}
+
+/*
+ * Each thread keeps the record of its last completed operation instead of
+ * returning it to the pool, and reuses it for its next operation on the same
+ * mover: a thread issuing operations one after another then executes no
+ * locked instruction for its records (one right after the copy would wait
+ * for its streaming stores and write-backs to drain). A cached record counts
+ * as in use for the pool; at most one per thread.
+ */
+struct record_cache {
+	std::uint64_t mover_id = 0; /* 0: empty */
+	op_record *record = nullptr;
+	std::uint64_t deletions = 0; /* movers deleted when mover_id was last known alive */
+
+	~record_cache()
+	{
+		if (mover_id == 0)
+			return;
+		auto &live = movers();
+		std::lock_guard guard(live.lock);
+		auto it = live.by_id.find(mover_id);
+		if (it != live.by_id.end())
+			it->second->records.release(record);
+	}
+};
+
+thread_local record_cache cache;
+
 void *op_new(struct vdm *v, const enum vdm_operation_type type)
 {
 	(void)type; /* all four operations are supported */
 	auto *m = mover_of(v);
-	op_record *r = m->records.acquire();
-	if (r != nullptr) {
-		r->owner = m;
-		r->result = VDM_SUCCESS;
+	op_record *r;
+	if (cache.mover_id == m->id) {
+		r = cache.record;
+		cache.mover_id = 0;
+	} else {
+		r = m->records.acquire();
+		if (r == nullptr)
+			return nullptr;
 	}
+	r->owner = m;
+	r->result = VDM_SUCCESS;
 	return r;
+}
+
+/* Empties the cache if it holds a record of a mover deleted since it was filled. */
+void drop_dead_cached_record()
+{
+	auto &live = movers();
+	auto now = live.deletions.load(std::memory_order_acquire);
+	if (now == cache.deletions)
+		return;
+	std::lock_guard guard(live.lock);
+	if (live.by_id.find(cache.mover_id) == live.by_id.end())
+		cache.mover_id = 0; /* its record was freed with its mover */
+	cache.deletions = now;
+}
+
+/* Gives a record back: to this thread's cache if it is free, else to the pool. */
+void put_record(op_record *r)
+{
+	default_mover *m = r->owner;
+	if (cache.mover_id != 0 && cache.mover_id != m->id)
+		drop_dead_cached_record();
+	if (cache.mover_id == 0) {
+		cache.record = r;
+		cache.mover_id = m->id;
+		cache.deletions = movers().deletions.load(std::memory_order_acquire);
+	} else {
+		m->records.release(r);
+	}
 }
 
 /* The caller's PMEM2_F_MEM_* flags for an operation, from its vdm flags. */
@@ -152,11 +235,11 @@ void op_delete(void *data, const struct vdm_operation *op, struct vdm_operation_
 		output->output.flush.unused = 0;
 		break;
 	}
-	r->owner->records.release(r);
+	put_record(r);
 }
 
 default_mover::default_mover(struct pmem2_map *m, std::uint32_t capacity)
-    : map(m), records(capacity)
+    : map(m), id(0), records(capacity)
 {
 	base.op_new = op_new;
 	base.op_delete = op_delete;
@@ -174,7 +257,17 @@ struct vdm *default_mover_new(struct pmem2_map *map) noexcept
 	if (capacity == 0)
 		capacity = default_mover_records;
 	try {
-		return &(new default_mover(map, capacity))->base;
+		auto *m = new default_mover(map, capacity);
+		auto &live = movers();
+		std::lock_guard guard(live.lock);
+		m->id = live.next_id++;
+		try {
+			live.by_id.emplace(m->id, m);
+		} catch (...) {
+			delete m;
+			return nullptr;
+		}
+		return &m->base;
 	} catch (const std::bad_alloc &) {
 		return nullptr;
 	}
@@ -182,7 +275,19 @@ struct vdm *default_mover_new(struct pmem2_map *map) noexcept
 
 void default_mover_delete(struct vdm *vdm) noexcept
 {
-	delete mover_of(vdm);
+	if (vdm == nullptr)
+		return;
+	auto *m = mover_of(vdm);
+	{
+		auto &live = movers();
+		std::lock_guard guard(live.lock);
+		live.by_id.erase(m->id);
+		live.deletions.fetch_add(1, std::memory_order_release);
+	}
+	/* A record cached by this thread dies with the mover; others never match its id. */
+	if (cache.mover_id == m->id)
+		cache.mover_id = 0;
+	delete m;
 }
 
 } // namespace masync::pmem2

@@ -32,7 +32,10 @@
  *   future on it is pending. Operation records come from a lock-free
  *   masync::record_pool: any number of threads may create and poll
  *   operations at once; no allocation, lock or system call per operation
- *   (other than the msync PAGE granularity needs).
+ *   (other than the msync PAGE granularity needs). Each thread keeps the
+ *   record of its last completed operation for its next one on the same
+ *   mover (so back-to-back operations touch no shared word); a thread that
+ *   exits gives a kept record back to its pool if the mover still exists.
  */
 #ifndef MASYNC_PMEM2_DEFAULT_MOVER_HPP
 #define MASYNC_PMEM2_DEFAULT_MOVER_HPP

@@ -198,6 +198,51 @@ TEST_P(async_errors, default_mover_out_of_records)
 	EXPECT_EQ(base[299], 'd');
 }
 
+/*
+ * A thread keeps the record of its last operation for its next one; when it
+ * exits, or when the mover it kept a record of is deleted, nothing is lost:
+ * every record is available again.
+ */
+TEST_P(async_errors, kept_records_are_not_lost)
+{
+	masync::pmem2::default_mover_records_override = 2;
+	auto a = std::make_unique<shm_map>(map_size, GetParam(), nullptr);
+	shm_map b(map_size, GetParam(), nullptr);
+	masync::pmem2::default_mover_records_override = 0;
+	ASSERT_NE(a->map(), nullptr);
+	ASSERT_NE(b.map(), nullptr);
+
+	std::atomic<int> step{0};
+	std::thread t([&] {
+		auto f = pmem2_memcpy_async(a->map(), a->base(), src, 64, 0);
+		FUTURE_BUSY_POLL(&f); /* this thread now keeps one of a's records */
+		step = 1;
+		while (step.load() != 2)
+			std::this_thread::yield();
+		/* a was deleted meanwhile: its kept record must not be reused */
+		for (int i = 0; i < 3; ++i) {
+			auto g = pmem2_memcpy_async(b.map(), b.base() + 64 * i, src, 64, 0);
+			FUTURE_BUSY_POLL(&g);
+			EXPECT_EQ(FUTURE_OUTPUT(&g)->dest, b.base() + 64 * i);
+		}
+	}); /* exits keeping one of b's records */
+	while (step.load() != 1)
+		std::this_thread::yield();
+	a.reset();
+	step = 2;
+	t.join();
+
+	/* Both of b's records are free: two operations in flight at once. */
+	auto x = pmem2_memcpy_async(b.map(), b.base() + 1000, src, 10, 0);
+	auto y = pmem2_memcpy_async(b.map(), b.base() + 2000, src, 10, 0);
+	EXPECT_EQ(x.data.op.fut.output.result, VDM_SUCCESS);
+	EXPECT_EQ(y.data.op.fut.output.result, VDM_SUCCESS);
+	FUTURE_BUSY_POLL(&x);
+	FUTURE_BUSY_POLL(&y);
+	EXPECT_EQ(FUTURE_OUTPUT(&x)->dest, b.base() + 1000);
+	EXPECT_EQ(FUTURE_OUTPUT(&y)->dest, b.base() + 2000);
+}
+
 /* The same through a user's mover that runs out of records. */
 TEST_P(async_errors, user_mover_out_of_records)
 {
