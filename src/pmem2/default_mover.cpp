@@ -72,23 +72,34 @@ live_movers &movers()
  * as in use for the pool; at most one per thread.
  */
 struct record_cache {
-	std::uint64_t mover_id = 0; /* 0: empty */
-	op_record *record = nullptr;
-	std::uint64_t deletions = 0; /* movers deleted when mover_id was last known alive */
+	std::uint64_t mover_id; /* 0: empty */
+	op_record *record;
+	std::uint64_t deletions; /* movers deleted when mover_id was last known alive */
+	bool reaper_armed;       /* this thread's record_reaper exists */
+};
 
-	~record_cache()
+/*
+ * Trivially destructible (no guard on access) and initial-exec (one
+ * %fs-relative load, no __tls_get_addr call, also in the shared library).
+ */
+[[gnu::tls_model("initial-exec")]] thread_local record_cache cache;
+
+/* Gives the kept record back when its thread exits, if its mover still exists. */
+struct record_reaper {
+	~record_reaper()
 	{
-		if (mover_id == 0)
+		if (cache.mover_id == 0)
 			return;
 		auto &live = movers();
 		std::lock_guard guard(live.lock);
-		auto it = live.by_id.find(mover_id);
+		auto it = live.by_id.find(cache.mover_id);
 		if (it != live.by_id.end())
-			it->second->records.release(record);
+			it->second->records.release(cache.record);
+		cache.mover_id = 0;
 	}
 };
 
-thread_local record_cache cache;
+thread_local record_reaper reaper;
 
 void *op_new(struct vdm *v, const enum vdm_operation_type type)
 {
@@ -128,6 +139,10 @@ void put_record(op_record *r)
 	if (cache.mover_id != 0 && cache.mover_id != m->id)
 		drop_dead_cached_record();
 	if (cache.mover_id == 0) {
+		if (!cache.reaper_armed) {
+			(void)&reaper; /* constructs it: its destructor runs at thread exit */
+			cache.reaper_armed = true;
+		}
 		cache.record = r;
 		cache.mover_id = m->id;
 		cache.deletions = movers().deletions.load(std::memory_order_acquire);
