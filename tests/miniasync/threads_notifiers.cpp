@@ -11,6 +11,7 @@
  */
 
 #include "threads_common.hpp"
+#include "common/futex.hpp"
 
 #include <gtest/gtest.h>
 
@@ -314,6 +315,81 @@ TEST(threads_backpressure, many_waiters_all_complete)
 		for (auto &t : threads)
 			t.join();
 		EXPECT_EQ(bad.load(), 0);
+		data_mover_threads_delete(m);
+	}
+}
+
+/* ---- no lost wake-ups (wake coalescing included) ---- */
+
+namespace
+{
+/* Sleeps on a futex word that the waker bumps; counts sleeps that ended by time-out. */
+struct strict_waiter {
+	std::atomic<std::uint32_t> seq{0};
+	static void wake(void *p)
+	{
+		auto *w = static_cast<strict_waiter *>(p);
+		w->seq.fetch_add(1, std::memory_order_seq_cst);
+		masync::futex_wake_all(&w->seq);
+	}
+};
+
+/*
+ * Runs batches of small copies and waits for each batch only through the
+ * waker: a lost wake-up shows as a 5 s time-out (counted, never expected).
+ */
+int run_batches_strictly(data_mover_threads *m, int batches, unsigned seed)
+{
+	struct vdm *vdm = data_mover_threads_get_vdm(m);
+	constexpr int per_batch = 64;
+	constexpr std::size_t slot = 8192;
+	std::vector<char> src(per_batch * slot), dst(per_batch * slot);
+	for (std::size_t i = 0; i < src.size(); ++i)
+		src[i] = static_cast<char>(i * 31 + seed);
+	strict_waiter w;
+	struct future_notifier n {
+	};
+	n.waker.data = &w;
+	n.waker.wake = strict_waiter::wake;
+	int timeouts = 0;
+	unsigned r = seed;
+	for (int b = 0; b < batches; ++b) {
+		std::vector<vdm_operation_future> futs;
+		for (int i = 0; i < per_batch; ++i) {
+			r = r * 1103515245u + 12345u;
+			std::size_t len = 64 + (r >> 8) % (slot - 64);
+			futs.push_back(
+			    vdm_memcpy(vdm, dst.data() + i * slot, src.data() + i * slot, len, 0));
+		}
+		for (;;) {
+			std::uint32_t snap = w.seq.load(std::memory_order_seq_cst);
+			int done = 0;
+			for (auto &f : futs)
+				done += future_poll(FUTURE_AS_RUNNABLE(&f), &n) ==
+				        FUTURE_STATE_COMPLETE;
+			if (done == per_batch)
+				break;
+			if (!masync::futex_wait(&w.seq, snap, 5'000'000'000))
+				++timeouts;
+		}
+	}
+	return timeouts;
+}
+} // namespace
+
+TEST(threads_notifier, no_lost_wakeups_with_coalescing)
+{
+	for (std::size_t workers : {std::size_t(1), std::size_t(2)}) {
+		data_mover_threads *m = make_mover(workers, 16, FUTURE_NOTIFIER_WAKER, 16384, 0);
+		ASSERT_NE(m, nullptr);
+		std::atomic<int> timeouts{0};
+		std::vector<std::thread> threads;
+		for (unsigned t = 0; t < 2; ++t)
+			threads.emplace_back(
+			    [&, t] { timeouts.fetch_add(run_batches_strictly(m, 30, t + 1)); });
+		for (auto &t : threads)
+			t.join();
+		EXPECT_EQ(timeouts.load(), 0);
 		data_mover_threads_delete(m);
 	}
 }
