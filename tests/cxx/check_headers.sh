@@ -1,0 +1,17 @@
+#!/bin/sh
+# check_headers.sh COMPILER "FLAGS" NAME...
+# Compiles each masync/NAME.hpp alone (-fsyntax-only), included twice.
+set -u
+cxx=$1
+flags=$2
+shift 2
+status=0
+for name in "$@"; do
+	printf '#include <masync/%s.hpp>\n#include <masync/%s.hpp>\n' "$name" "$name" |
+		"$cxx" $flags -fsyntax-only -x c++ - || {
+		echo "check_headers: masync/$name.hpp does not compile alone with $cxx" >&2
+		status=1
+	}
+done
+[ $status -eq 0 ] && echo "check_headers: $# headers compile alone with $cxx"
+exit $status
