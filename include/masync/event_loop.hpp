@@ -228,18 +228,18 @@ class event_loop
 	void post(detail::ready_node &n) noexcept { ready_.push_back(n); }
 
 	/*
-	 * Polls n.fut once with n.note (the loop's waker); if it is not
-	 * complete, parks n and returns true (the coroutine stays suspended).
+	 * Polls n.fut for the first time, with n.note (the loop's waker);
+	 * returns whether it completed. If not, the coroutine calls park(n).
 	 */
-	bool park(detail::wait_node &n) noexcept
+	bool first_poll(detail::wait_node &n) noexcept
 	{
 		n.loop = this;
 		n.note = make_notifier(waker());
-		if (future_poll(n.fut, &n.note) == FUTURE_STATE_COMPLETE)
-			return false;
-		waiting_.push_back(n);
-		return true;
+		return future_poll(n.fut, &n.note) == FUTURE_STATE_COMPLETE;
 	}
+
+	/* Parks n (already polled once): the loop polls it from now on. */
+	void park(detail::wait_node &n) noexcept { waiting_.push_back(n); }
 
 	/* Removes a node from whichever list holds it (frame destroyed early). */
 	static void unlink(detail::list_node &n) noexcept

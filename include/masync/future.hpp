@@ -176,6 +176,15 @@ class future
 	{
 	}
 
+	/*
+	 * Takes ownership of the C future `make()` returns, built in place (no
+	 * copy of the C future: e.g. future(std::in_place, [&] { return
+	 * vdm_memcpy(...); })).
+	 */
+	template <class Make>
+	requires std::is_same_v<std::invoke_result_t<Make>, CF> future(std::in_place_t, Make &&make)
+	noexcept(noexcept(make())) : fut_(std::forward<Make>(make)()), valid_(true) {}
+
 	future(const future &) = delete;
 	future &operator=(const future &) = delete;
 

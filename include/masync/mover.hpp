@@ -80,16 +80,12 @@ inline std::error_code vdm_error(const vdm_operation_future &f) noexcept
 
 inline void *vdm_dest(const vdm_operation_future &f) noexcept
 {
-	switch (f.output.type) {
-	case VDM_OPERATION_MEMCPY:
-		return f.output.output.memcpy.dest;
-	case VDM_OPERATION_MEMMOVE:
-		return f.output.output.memmove.dest;
-	case VDM_OPERATION_MEMSET:
-		return f.output.output.memset.str;
-	default:
-		return nullptr;
-	}
+	/*
+	 * memcpy.dest, memmove.dest and memset.str are the common initial
+	 * sequence of the output union's members (one void *), and flush's
+	 * output is never read through this: one load, no switch.
+	 */
+	return f.output.output.memcpy.dest;
 }
 
 inline std::size_t vdm_size(const vdm_operation_future &f) noexcept
@@ -174,26 +170,31 @@ template <class Derived> class vdm_operations
 	vdm_future memcpy(void *dst, const void *src, std::size_t n,
 	                  unsigned flags = 0) const noexcept
 	{
-		return vdm_future(vdm_memcpy(v(), dst, const_cast<void *>(src), n, flags));
+		return vdm_future(std::in_place, [&] {
+			return vdm_memcpy(v(), dst, const_cast<void *>(src), n, flags);
+		});
 	}
 
 	/* Copies n bytes from src to dst; the ranges may overlap. */
 	vdm_future memmove(void *dst, const void *src, std::size_t n,
 	                   unsigned flags = 0) const noexcept
 	{
-		return vdm_future(vdm_memmove(v(), dst, const_cast<void *>(src), n, flags));
+		return vdm_future(std::in_place, [&] {
+			return vdm_memmove(v(), dst, const_cast<void *>(src), n, flags);
+		});
 	}
 
 	/* Sets n bytes at dst to (unsigned char)c. */
 	vdm_future memset(void *dst, int c, std::size_t n, unsigned flags = 0) const noexcept
 	{
-		return vdm_future(vdm_memset(v(), dst, c, n, flags));
+		return vdm_future(std::in_place, [&] { return vdm_memset(v(), dst, c, n, flags); });
 	}
 
 	/* Writes the cache lines of [p, p + n) back to memory. */
 	flush_future flush(const void *p, std::size_t n, unsigned flags = 0) const noexcept
 	{
-		return flush_future(vdm_flush(v(), const_cast<void *>(p), n, flags));
+		return flush_future(
+		    std::in_place, [&] { return vdm_flush(v(), const_cast<void *>(p), n, flags); });
 	}
 
 	/*
@@ -207,8 +208,10 @@ template <class Derived> class vdm_operations
 	                                               unsigned flags = 0) const
 	{
 		check_fits(dst, src.size(), "masync memcpy: destination too small");
-		return span_future<T>(vdm_memcpy(v(), dst.data(), const_cast<T *>(src.data()),
-		                                 src.size_bytes(), flags));
+		return span_future<T>(std::in_place, [&] {
+			return vdm_memcpy(v(), dst.data(), const_cast<T *>(src.data()),
+			                  src.size_bytes(), flags);
+		});
 	}
 
 	/* As memcpy on spans; the ranges may overlap. */
@@ -218,8 +221,10 @@ template <class Derived> class vdm_operations
 	    unsigned flags = 0) const
 	{
 		check_fits(dst, src.size(), "masync memmove: destination too small");
-		return span_future<T>(vdm_memmove(v(), dst.data(), const_cast<T *>(src.data()),
-		                                  src.size_bytes(), flags));
+		return span_future<T>(std::in_place, [&] {
+			return vdm_memmove(v(), dst.data(), const_cast<T *>(src.data()),
+			                   src.size_bytes(), flags);
+		});
 	}
 
 	/* Sets every byte of dst to (unsigned char)c. */
@@ -228,16 +233,19 @@ template <class Derived> class vdm_operations
 	    (!std::is_const_v<T>)span_future<T> memset(std::span<T, E> dst, int c,
 	                                               unsigned flags = 0) const noexcept
 	{
-		return span_future<T>(vdm_memset(v(), dst.data(), c, dst.size_bytes(), flags));
+		return span_future<T>(std::in_place, [&] {
+			return vdm_memset(v(), dst.data(), c, dst.size_bytes(), flags);
+		});
 	}
 
 	/* Writes the cache lines of the range back to memory. */
 	template <class T, std::size_t E>
 	flush_future flush(std::span<T, E> range, unsigned flags = 0) const noexcept
 	{
-		return flush_future(vdm_flush(v(),
-		                              const_cast<std::remove_const_t<T> *>(range.data()),
-		                              range.size_bytes(), flags));
+		return flush_future(std::in_place, [&] {
+			return vdm_flush(v(), const_cast<std::remove_const_t<T> *>(range.data()),
+			                 range.size_bytes(), flags);
+		});
 	}
 };
 

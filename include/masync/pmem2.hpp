@@ -398,19 +398,22 @@ class map
 	async_future memcpy_async(void *dst, const void *src, std::size_t n,
 	                          unsigned flags = 0) const noexcept
 	{
-		return async_future(pmem2_memcpy_async(m_, dst, src, n, flags));
+		return async_future(std::in_place,
+		                    [&] { return pmem2_memcpy_async(m_, dst, src, n, flags); });
 	}
 	/* As memcpy_async; the ranges may overlap. */
 	async_future memmove_async(void *dst, const void *src, std::size_t n,
 	                           unsigned flags = 0) const noexcept
 	{
-		return async_future(pmem2_memmove_async(m_, dst, src, n, flags));
+		return async_future(std::in_place,
+		                    [&] { return pmem2_memmove_async(m_, dst, src, n, flags); });
 	}
 	/* A future that sets n bytes at dst (inside the map) to (unsigned char)c, durably. */
 	async_future memset_async(void *dst, int c, std::size_t n,
 	                          unsigned flags = 0) const noexcept
 	{
-		return async_future(pmem2_memset_async(m_, dst, c, n, flags));
+		return async_future(std::in_place,
+		                    [&] { return pmem2_memset_async(m_, dst, c, n, flags); });
 	}
 	/* Span forms: src is copied to the beginning of dst (EINVAL if it does not fit). */
 	template <class T, std::size_t E>

@@ -11,8 +11,8 @@
  *     wait(f)            runtime_wait on one future
  *     wait(f1, f2, ...)  runtime_wait_multiple on a fixed number of futures
  *                        (the pointer array is on the stack)
- *     wait_all(span)     every future of a span, in slices of 64 (the pointer
- *                        array is on the stack): at most 64 are in flight at
+ *     wait_all(span)     every future of a span, in slices of 256 (the pointer
+ *                        array is on the stack): at most 256 are in flight at
  *                        a time; an event_loop has no such limit
  *   Waiting never allocates. The runtime sleeps when no future can progress
  *   and is woken by their wakers (see libminiasync/runtime.h).
@@ -94,14 +94,14 @@ class runtime
 	}
 
 	/*
-	 * Waits until every future of the range has completed, 64 at a time
-	 * (one runtime_wait_multiple per slice of 64, in order).
+	 * Waits until every future of the range has completed, 256 at a time
+	 * (one runtime_wait_multiple per slice of 256, in order).
 	 */
 	template <class F, std::size_t E>
 	requires pollable<F>
 	void wait_all(std::span<F, E> fs) const noexcept
 	{
-		constexpr std::size_t slice = 64;
+		constexpr std::size_t slice = 256;
 		struct ::future *futs[slice];
 		std::size_t done = 0;
 		while (done < fs.size()) {

@@ -105,11 +105,18 @@ template <class F> struct future_awaiter : wait_node {
 	future_awaiter &operator=(const future_awaiter &) = delete;
 	~future_awaiter() { event_loop::unlink(*this); }
 
-	bool await_ready() const noexcept { return fut->context.state == FUTURE_STATE_COMPLETE; }
-	bool await_suspend(std::coroutine_handle<> h) noexcept
+	/*
+	 * The first poll happens here, so that an operation that completes at
+	 * once (the synchronous mover) costs no suspension at all.
+	 */
+	bool await_ready() noexcept
+	{
+		return fut->context.state == FUTURE_STATE_COMPLETE || p.loop->first_poll(*this);
+	}
+	void await_suspend(std::coroutine_handle<> h) noexcept
 	{
 		handle = h;
-		return p.loop->park(*this);
+		p.loop->park(*this);
 	}
 	decltype(auto) await_resume()
 	{

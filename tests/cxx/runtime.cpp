@@ -65,11 +65,11 @@ TEST(CxxRuntime, WaitAllSpanBeyondOneSlice)
 {
 	masync::runtime rt;
 	masync::threads_mover m(masync::threads_mover_options{.threads = 2});
-	std::vector<char> src(200 * 64), dst(200 * 64);
+	std::vector<char> src(600 * 64), dst(600 * 64);
 	for (size_t i = 0; i < src.size(); i++)
 		src[i] = static_cast<char>(i * 7);
 	std::vector<masync::vdm_future> fs;
-	for (int i = 0; i < 200; i++)
+	for (int i = 0; i < 600; i++)
 		fs.push_back(m.memcpy(&dst[i * 64], &src[i * 64], 64));
 	rt.wait_all(std::span(fs));
 	for (auto &f : fs)
