@@ -35,12 +35,13 @@
  *   they are the user's, one per task, not one per operation.
  *
  * Lifetime
- *   Not movable: the futures hold the loop's address in their wakers. The
- *   loop must outlive every future that may still call its waker, i.e. the
- *   movers must not call a waker after the future has been seen complete
- *   (the movers of this project call the waker before the completion is
- *   observable to op_check's caller... see docs/cpp.md, "Wakers"). Destroying
- *   the loop destroys the tasks spawned on it that have not finished
+ *   Not movable: the futures hold the loop's address in their wakers. A
+ *   future must not call its waker once it has been seen complete (the
+ *   movers of this project report completion to op_check only after their
+ *   waker call has returned; see docs/cpp.md, "Wakers and lifetimes"), so
+ *   the loop may be destroyed as soon as its futures have completed.
+ *   Destroying the loop destroys the tasks spawned on it that have not
+ *   finished
  *   (destroying their futures finishes the operations first).
  *
  * Thread safety
