@@ -41,8 +41,7 @@
  *   waker call has returned; see docs/cpp.md, "Wakers and lifetimes"), so
  *   the loop may be destroyed as soon as its futures have completed.
  *   Destroying the loop destroys the tasks spawned on it that have not
- *   finished
- *   (destroying their futures finishes the operations first).
+ *   finished (destroying their futures finishes the operations first).
  *
  * Thread safety
  *   One thread runs a loop and is the only one that may spawn tasks on it or
