@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright 2026, masync authors */
+
+/*
+ * The C++ layer allocates nothing per operation: operator new is counted
+ * while operations are created, composed, waited for and awaited. The only
+ * allocations allowed are coroutine frames, one per task call.
+ */
+#include <masync/compose.hpp>
+#include <masync/event_loop.hpp>
+#include <masync/mover.hpp>
+#include <masync/runtime.hpp>
+#include <masync/task.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include <gtest/gtest.h>
+
+static std::atomic<long> allocations{0};
+
+void *operator new(std::size_t n)
+{
+	allocations.fetch_add(1, std::memory_order_relaxed);
+	if (void *p = std::malloc(n ? n : 1))
+		return p;
+	throw std::bad_alloc();
+}
+void operator delete(void *p) noexcept
+{
+	std::free(p);
+}
+void operator delete(void *p, std::size_t) noexcept
+{
+	std::free(p);
+}
+
+namespace
+{
+
+constexpr int ops = 1000;
+char src[4096], dst[4096];
+
+template <class Mover> long futures_and_runtime(const Mover &m, const masync::runtime &rt)
+{
+	long before = allocations.load();
+	for (int i = 0; i < ops; i++) {
+		auto f = m.memcpy(dst, src, 64 + (i % 4) * 1000);
+		rt.wait(f);
+		if (f.result() != dst)
+			return -1;
+		auto all = masync::when_all(m.memset(dst, i, 64), m.flush(dst, 64),
+		                            m.memmove(dst + 1, dst, 100));
+		auto chained = masync::then(m.memcpy(dst, src, 64), [&](void *d) {
+			return m.memcpy(static_cast<char *>(d) + 64, src, 64);
+		});
+		rt.wait(all, chained);
+		(void)all.result();
+		(void)chained.result();
+	}
+	return allocations.load() - before;
+}
+
+template <class Mover> masync::task<int> awaiting(const Mover &m)
+{
+	int good = 0;
+	for (int i = 0; i < ops; i++) {
+		void *d = co_await m.memcpy(dst, src, 64 + (i % 4) * 1000);
+		auto [a, b] = co_await masync::when_all(m.memset(dst, i, 64), m.flush(dst, 64));
+		good += d == dst && a == dst;
+		(void)b;
+	}
+	co_return good;
+}
+
+} // namespace
+
+TEST(CxxNoAlloc, FuturesCompositionsAndRuntimeWaits)
+{
+	masync::sync_mover sm;
+	masync::threads_mover tm(masync::threads_mover_options{.threads = 2});
+	masync::runtime rt;
+	futures_and_runtime(sm, rt); /* warm-up (first-use statics) */
+	futures_and_runtime(tm, rt);
+	EXPECT_EQ(futures_and_runtime(sm, rt), 0);
+	EXPECT_EQ(futures_and_runtime(tm, rt), 0);
+}
+
+TEST(CxxNoAlloc, CoroutinesAllocateTheirFramesOnly)
+{
+	masync::sync_mover sm;
+	masync::threads_mover tm(masync::threads_mover_options{.threads = 2});
+	(void)masync::sync_wait(awaiting(tm)); /* warm-up */
+
+	long before = allocations.load();
+	EXPECT_EQ(masync::sync_wait(awaiting(sm)), ops);
+	EXPECT_LE(allocations.load() - before, 1); /* the task's frame */
+
+	before = allocations.load();
+	EXPECT_EQ(masync::sync_wait(awaiting(tm)), ops);
+	EXPECT_LE(allocations.load() - before, 1);
+
+	before = allocations.load();
+	masync::event_loop loop;
+	for (int t = 0; t < 10; t++)
+		loop.spawn(awaiting(tm));
+	loop.run();
+	EXPECT_LE(allocations.load() - before, 10); /* ten frames, nothing per operation */
+}
