@@ -40,9 +40,24 @@ struct sync_record {
 /* The mover; the struct vdm comes first: (struct vdm *)mover == &mover->base. */
 struct data_mover_sync {
 	struct vdm base;
-	masync::record_pool<sync_record> pool;
+	/*
+	 * The pool lives in raw storage so that this structure stays
+	 * standard-layout (record_pool itself need not be): that is what makes
+	 * the address of `base` the address of the mover.
+	 */
+	alignas(masync::record_pool<sync_record>) unsigned char pool_storage[sizeof(
+	    masync::record_pool<sync_record>)];
+
+	masync::record_pool<sync_record> &pool() noexcept
+	{
+		return *std::launder(
+		    reinterpret_cast<masync::record_pool<sync_record> *>(pool_storage));
+	}
 
 	explicit data_mover_sync(std::uint32_t capacity);
+	~data_mover_sync();
+	data_mover_sync(const data_mover_sync &) = delete;
+	data_mover_sync &operator=(const data_mover_sync &) = delete;
 };
 
 namespace
@@ -57,7 +72,7 @@ void *sync_op_new(struct vdm *vdm, const enum vdm_operation_type type) noexcept
 {
 	(void)type;
 	data_mover_sync *m = mover_of(vdm);
-	sync_record *rec = m->pool.acquire();
+	sync_record *rec = m->pool().acquire();
 	if (rec != nullptr) {
 		rec->owner = m;
 		rec->result = VDM_SUCCESS;
@@ -158,7 +173,7 @@ void sync_op_delete(void *data, const struct vdm_operation *op,
 	default:
 		break;
 	}
-	rec->owner->pool.release(rec);
+	rec->owner->pool().release(rec);
 }
 
 /* Synchronous futures do their work on the polling thread: no property. */
@@ -171,14 +186,20 @@ int sync_has_property(void *future, enum future_property property) noexcept
 
 } // namespace
 
-data_mover_sync::data_mover_sync(std::uint32_t capacity) : pool(capacity)
+data_mover_sync::data_mover_sync(std::uint32_t capacity)
 {
+	new (pool_storage) masync::record_pool<sync_record>(capacity);
 	base.op_new = sync_op_new;
 	base.op_delete = sync_op_delete;
 	base.op_start = sync_op_start;
 	base.op_check = sync_op_check;
 	base.capabilities = VDM_F_MEM_DURABLE;
 	base.has_property = sync_has_property;
+}
+
+data_mover_sync::~data_mover_sync()
+{
+	pool().~record_pool();
 }
 
 static_assert(std::is_standard_layout_v<data_mover_sync>,

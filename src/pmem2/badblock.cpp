@@ -246,7 +246,6 @@ PMEM2_EXPORT int pmem2_badblock_context_new(struct pmem2_badblock_context **bbct
 
 PMEM2_EXPORT void pmem2_badblock_context_delete(struct pmem2_badblock_context **bbctx)
 {
-	err_clear();
 	if (bbctx == nullptr)
 		return;
 	delete *bbctx;

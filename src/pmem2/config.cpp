@@ -39,7 +39,6 @@ PMEM2_EXPORT int pmem2_config_new(struct pmem2_config **cfg)
 
 PMEM2_EXPORT int pmem2_config_delete(struct pmem2_config **cfg)
 {
-	err_clear();
 	if (cfg == nullptr)
 		return 0;
 	delete *cfg;

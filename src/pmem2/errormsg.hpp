@@ -6,11 +6,15 @@
  * pmem2_errormsg() and pmem2_perror().
  *
  * Contract
- *   Every public entry point calls err_clear() first, so the message a
- *   caller reads always belongs to the most recent libpmem2 call of its
- *   thread: empty after a success, describing the failure after a failure.
- *   Failing paths set the message with fail()/fail_errno(), which also
- *   return the code to hand back, so a failure cannot forget its message.
+ *   Every public entry point that can fail calls err_clear() first, so
+ *   after such a call the message is empty if it succeeded and describes
+ *   its failure if it failed: never a leftover of an earlier call. Failing
+ *   paths set the message with fail()/fail_errno(), which also return the
+ *   code to hand back, so a failure cannot forget its message.
+ *   Calls that cannot fail (pmem2_source_delete, pmem2_config_delete,
+ *   pmem2_badblock_context_delete and the getters of valid objects) leave
+ *   the message alone, so that cleaning up after a failure does not erase
+ *   its description before the program prints it.
  *
  * Lifetime and thread safety
  *   The buffer is thread-local and static: the pointer pmem2_errormsg()

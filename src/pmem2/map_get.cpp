@@ -4,8 +4,9 @@
 /*
  * pmem2/map_get.cpp -- the map getters: pmem2_map_get_address, _get_size,
  * _get_store_granularity. They only read immutable fields, so they are
- * thread-safe and never fail for a valid map; a NULL map gives NULL, 0 and
- * PMEM2_GRANULARITY_PAGE (the most conservative answer) with a message.
+ * thread-safe and never fail for a valid map (and then leave the error
+ * message alone); a NULL map gives NULL, 0 and PMEM2_GRANULARITY_PAGE (the
+ * most conservative answer) with a message.
  */
 #include "pmem2/errormsg.hpp"
 #include "pmem2/export.hpp"
@@ -15,7 +16,6 @@ using namespace masync::pmem2;
 
 PMEM2_EXPORT void *pmem2_map_get_address(struct pmem2_map *map)
 {
-	err_clear();
 	if (map == nullptr) {
 		fail(0, "pmem2_map_get_address: map is NULL");
 		return nullptr;
@@ -25,7 +25,6 @@ PMEM2_EXPORT void *pmem2_map_get_address(struct pmem2_map *map)
 
 PMEM2_EXPORT size_t pmem2_map_get_size(struct pmem2_map *map)
 {
-	err_clear();
 	if (map == nullptr) {
 		fail(0, "pmem2_map_get_size: map is NULL");
 		return 0;
@@ -35,7 +34,6 @@ PMEM2_EXPORT size_t pmem2_map_get_size(struct pmem2_map *map)
 
 PMEM2_EXPORT enum pmem2_granularity pmem2_map_get_store_granularity(struct pmem2_map *map)
 {
-	err_clear();
 	if (map == nullptr) {
 		fail(0, "pmem2_map_get_store_granularity: map is NULL");
 		return PMEM2_GRANULARITY_PAGE;

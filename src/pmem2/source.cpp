@@ -201,7 +201,6 @@ PMEM2_EXPORT int pmem2_source_alignment(const struct pmem2_source *src, size_t *
 
 PMEM2_EXPORT int pmem2_source_delete(struct pmem2_source **src)
 {
-	err_clear();
 	if (src == nullptr)
 		return 0;
 	delete *src;

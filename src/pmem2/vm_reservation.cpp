@@ -158,7 +158,6 @@ PMEM2_EXPORT int pmem2_vm_reservation_delete(struct pmem2_vm_reservation **rsv_p
 
 PMEM2_EXPORT void *pmem2_vm_reservation_get_address(struct pmem2_vm_reservation *rsv)
 {
-	err_clear();
 	if (rsv == nullptr) {
 		fail(0, "pmem2_vm_reservation_get_address: rsv is NULL");
 		return nullptr;
@@ -169,7 +168,6 @@ PMEM2_EXPORT void *pmem2_vm_reservation_get_address(struct pmem2_vm_reservation 
 
 PMEM2_EXPORT size_t pmem2_vm_reservation_get_size(struct pmem2_vm_reservation *rsv)
 {
-	err_clear();
 	if (rsv == nullptr) {
 		fail(0, "pmem2_vm_reservation_get_size: rsv is NULL");
 		return 0;

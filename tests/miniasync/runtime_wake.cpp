@@ -115,26 +115,37 @@ TEST_F(runtime_wake, wake_during_poll_is_not_lost)
 	EXPECT_EQ(runtime_thread_stats().sleep_timeouts, 0u);
 }
 
-/* Among several futures, a wake for one while another is still waiting. */
-TEST_F(runtime_wake, wake_one_of_several_in_race_window)
+/*
+ * Among several futures: the first sleep is interrupted by a wake for one of
+ * them while the other still waits, the second by a wake for the other.
+ * Every wake happens before the sleep it must prevent, so none may time out.
+ */
+TEST_F(runtime_wake, wakes_for_each_of_several_in_race_window)
 {
-	test::flag_state a, b;
-	fire_once fa{&a};
-	runtime_set_before_sleep_hook(fire_once::hook, &fa);
-	auto fa_fut = test::make_flag(&a, FUTURE_NOTIFIER_WAKER);
-	auto fb_fut = test::make_flag(&b, FUTURE_NOTIFIER_WAKER);
-	std::thread t([&] {
-		/* b completes once a has (after the hook fired). */
-		while (a.flag.load() == 0 || b.wake.load() == nullptr)
-			std::this_thread::yield();
-		b.complete(FUTURE_NOTIFIER_WAKER);
-	});
-	struct future *futs[2] = {FUTURE_AS_RUNNABLE(&fa_fut), FUTURE_AS_RUNNABLE(&fb_fut)};
+	struct two {
+		test::flag_state a, b;
+		int fired = 0;
+		static void hook(void *arg)
+		{
+			auto *self = static_cast<two *>(arg);
+			int n = self->fired++;
+			if (n == 0)
+				self->a.complete(FUTURE_NOTIFIER_WAKER);
+			else if (n == 1)
+				self->b.complete(FUTURE_NOTIFIER_WAKER);
+		}
+	} t;
+	runtime_set_before_sleep_hook(two::hook, &t);
+	auto fa = test::make_flag(&t.a, FUTURE_NOTIFIER_WAKER);
+	auto fb = test::make_flag(&t.b, FUTURE_NOTIFIER_WAKER);
+	struct future *futs[2] = {FUTURE_AS_RUNNABLE(&fa), FUTURE_AS_RUNNABLE(&fb)};
 	runtime_wait_multiple(rt, futs, 2);
-	t.join();
-	EXPECT_EQ(FUTURE_OUTPUT(&fa_fut)->done, 1);
-	EXPECT_EQ(FUTURE_OUTPUT(&fb_fut)->done, 1);
-	EXPECT_EQ(runtime_thread_stats().sleep_timeouts, 0u);
+	EXPECT_EQ(t.fired, 2);
+	EXPECT_EQ(FUTURE_OUTPUT(&fa)->done, 1);
+	EXPECT_EQ(FUTURE_OUTPUT(&fb)->done, 1);
+	auto st = runtime_thread_stats();
+	EXPECT_EQ(st.sleeps, 2u);
+	EXPECT_EQ(st.sleep_timeouts, 0u) << "slept through a wake";
 }
 
 /*

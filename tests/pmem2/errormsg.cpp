@@ -44,6 +44,22 @@ TEST(errormsg, set_by_failure_cleared_by_success)
 	EXPECT_STREQ(pmem2_errormsg(), "");
 }
 
+/* Cleaning up after a failure does not erase its description. */
+TEST(errormsg, kept_by_calls_that_cannot_fail)
+{
+	pmem2_source *src = nullptr;
+	ASSERT_EQ(pmem2_source_from_anon(&src, 4096), 0);
+	pmem2_config *cfg = nullptr;
+	ASSERT_EQ(pmem2_config_new(&cfg), 0);
+	pmem2_map *map = nullptr;
+	EXPECT_EQ(pmem2_map_new(&map, cfg, src), PMEM2_E_GRANULARITY_NOT_SET);
+	std::string msg = pmem2_errormsg();
+	ASSERT_FALSE(msg.empty());
+	pmem2_config_delete(&cfg);
+	pmem2_source_delete(&src);
+	EXPECT_EQ(msg, pmem2_errormsg());
+}
+
 TEST(errormsg, per_thread)
 {
 	config_ptr cfg;
