@@ -127,7 +127,7 @@ void room_unlink(data_mover_threads *m, threads_record *rec) noexcept
  * The queue was full. Put the record on the waiting list (a worker pokes its
  * notifier after its next pop), then try once more: a slot may have been
  * freed between the failed push and the registration, and the worker that
- * freed it may not have seen us (seq_cst fence on both sides).
+ * freed it may not have seen us (seq_cst on both sides).
  */
 int start_when_full(data_mover_threads *m, threads_record *rec, struct future_notifier *n)
 {
@@ -148,13 +148,13 @@ int start_when_full(data_mover_threads *m, threads_record *rec, struct future_no
 			else
 				m->room_head = rec;
 			m->room_tail = rec;
-			m->room_waiters.fetch_add(1, std::memory_order_relaxed);
+			m->room_waiters.fetch_add(1, std::memory_order_seq_cst);
 		}
 		/* A POLLER record's word may have been set by an earlier wake: re-arm it. */
 		if (rec->notify == FUTURE_NOTIFIER_POLLER)
 			__atomic_store_n(&rec->poll_word, 0, __ATOMIC_RELAXED);
 	}
-	std::atomic_thread_fence(std::memory_order_seq_cst);
+	/* The retry reads the cells with seq_cst loads: see threads_room_freed. */
 	if (m->queue->try_push(rec)) {
 		{
 			std::lock_guard<std::mutex> guard(*m->room_lock);

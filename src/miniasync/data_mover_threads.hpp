@@ -44,8 +44,9 @@
  *   written by the polling thread before the push (release) and read by
  *   workers after the pop (acquire); completion is published by the release
  *   store of FINISHED/NOTIFYING and observed by op_check's acquire load.
- *   Sleeping and back-pressure use the "store, seq_cst fence, load" pattern
- *   on both sides so that no wake-up is lost.
+ *   Sleeping and back-pressure use the "store, then load the other side's
+ *   flag" pattern with seq_cst accesses on both sides (no fences: TSan
+ *   understands these) so that no wake-up is lost.
  */
 #ifndef MASYNC_MINIASYNC_DATA_MOVER_THREADS_HPP
 #define MASYNC_MINIASYNC_DATA_MOVER_THREADS_HPP

@@ -28,9 +28,11 @@
  *   Any number of threads may push and pop at once. A push has release
  *   semantics and the pop that takes its value acquire semantics: what the
  *   producer wrote before try_push() is visible to the consumer after
- *   try_pop(). A pop frees its cell with a release store; callers that must
- *   see "room became available" against another flag (the mover's
- *   back-pressure) add their own seq_cst fence.
+ *   try_pop(). Every access to a cell's sequence number is seq_cst, so that
+ *   callers can pair "I pushed" or "I freed a slot" with a seq_cst access to
+ *   a flag of their own (store, then load the other side's) without a
+ *   fence: the mover's sleeping workers and back-pressure waiters rely on it.
+ *   On x86 this costs an XCHG instead of a MOV for the publishing store.
  *   A failed try_push()/try_pop() is exact only in the absence of concurrent
  *   operations: it may report full/empty while another thread is midway
  *   through a pop/push of the cell concerned.
@@ -58,7 +60,6 @@ template <typename T> class alignas(64) mpmc_queue
 	{
 		for (std::size_t i = 0; i < capacity; ++i)
 			cells_[i].seq.store(i, std::memory_order_relaxed);
-		std::atomic_thread_fence(std::memory_order_release);
 	}
 
 	mpmc_queue(const mpmc_queue &) = delete;
@@ -69,13 +70,13 @@ template <typename T> class alignas(64) mpmc_queue
 		std::size_t pos = tail_.load(std::memory_order_relaxed);
 		for (;;) {
 			cell &c = cells_[pos & mask_];
-			std::size_t seq = c.seq.load(std::memory_order_acquire);
+			std::size_t seq = c.seq.load(std::memory_order_seq_cst);
 			auto diff = static_cast<std::ptrdiff_t>(seq - pos);
 			if (diff == 0) {
 				if (tail_.compare_exchange_weak(pos, pos + 1,
 				                                std::memory_order_relaxed)) {
 					c.value = value;
-					c.seq.store(pos + 1, std::memory_order_release);
+					c.seq.store(pos + 1, std::memory_order_seq_cst);
 					return true;
 				}
 			} else if (diff < 0) {
@@ -91,13 +92,13 @@ template <typename T> class alignas(64) mpmc_queue
 		std::size_t pos = head_.load(std::memory_order_relaxed);
 		for (;;) {
 			cell &c = cells_[pos & mask_];
-			std::size_t seq = c.seq.load(std::memory_order_acquire);
+			std::size_t seq = c.seq.load(std::memory_order_seq_cst);
 			auto diff = static_cast<std::ptrdiff_t>(seq - (pos + 1));
 			if (diff == 0) {
 				if (head_.compare_exchange_weak(pos, pos + 1,
 				                                std::memory_order_relaxed)) {
 					*out = c.value;
-					c.seq.store(pos + mask_ + 1, std::memory_order_release);
+					c.seq.store(pos + mask_ + 1, std::memory_order_seq_cst);
 					return true;
 				}
 			} else if (diff < 0) {
@@ -113,7 +114,7 @@ template <typename T> class alignas(64) mpmc_queue
 	{
 		std::size_t pos = head_.load(std::memory_order_acquire);
 		const cell &c = cells_[pos & mask_];
-		return static_cast<std::ptrdiff_t>(c.seq.load(std::memory_order_acquire) -
+		return static_cast<std::ptrdiff_t>(c.seq.load(std::memory_order_seq_cst) -
 		                                   (pos + 1)) < 0;
 	}
 

@@ -165,11 +165,14 @@ void sleep(data_mover_threads *m, std::size_t index) noexcept
 	std::atomic<std::uint64_t> &mask = m->sleeping[index / 64];
 	const std::uint64_t bit = std::uint64_t(1) << (index % 64);
 
-	/* seq_cst: ordered before the stop flag check against data_mover_threads_delete. */
+	/*
+	 * All seq_cst: either a submitter's push (a seq_cst store in the queue)
+	 * comes before our bit in the single total order, and the empty()
+	 * check below sees it, or its later seq_cst load of the mask sees our
+	 * bit. The same holds for the stop flag and data_mover_threads_delete.
+	 */
 	w.word.store(1, std::memory_order_seq_cst);
 	mask.fetch_or(bit, std::memory_order_seq_cst);
-	/* Pairs with the fence in threads_wake_workers: we see its push or it sees our bit. */
-	std::atomic_thread_fence(std::memory_order_seq_cst);
 	if (!m->queue->empty() || m->stopping.load(std::memory_order_seq_cst)) {
 		/* Work arrived (or we are told to stop) while we were getting ready. */
 		mask.fetch_and(~bit, std::memory_order_relaxed);
@@ -210,12 +213,11 @@ void threads_drop_ref(data_mover_threads *m, threads_record *rec) noexcept
 
 std::size_t threads_wake_workers(data_mover_threads *m, std::size_t count) noexcept
 {
-	/* Pairs with the fence in sleep(): either it sees our push or we see its bit. */
-	std::atomic_thread_fence(std::memory_order_seq_cst);
+	/* seq_cst load after the seq_cst push: pairs with sleep() (see there). */
 	std::size_t woken = 0;
 	for (std::size_t wi = 0; wi < m->sleeping_words && woken < count; ++wi) {
 		std::atomic<std::uint64_t> &mask = m->sleeping[wi];
-		std::uint64_t bits = mask.load(std::memory_order_relaxed);
+		std::uint64_t bits = mask.load(std::memory_order_seq_cst);
 		while (bits != 0 && woken < count) {
 			std::uint64_t bit = bits & (~bits + 1);
 			if (!mask.compare_exchange_weak(bits, bits & ~bit,
@@ -236,9 +238,12 @@ std::size_t threads_wake_workers(data_mover_threads *m, std::size_t count) noexc
 
 void threads_room_freed(data_mover_threads *m) noexcept
 {
-	/* Pairs with the fence in start_when_full. */
-	std::atomic_thread_fence(std::memory_order_seq_cst);
-	if (m->room_waiters.load(std::memory_order_relaxed) == 0)
+	/*
+	 * The pop freed its cell with a seq_cst store; start_when_full counts
+	 * itself in room_waiters (seq_cst) before it retries its push (seq_cst
+	 * loads of the cells): either we see the waiter or it sees the slot.
+	 */
+	if (m->room_waiters.load(std::memory_order_seq_cst) == 0)
 		return;
 	std::lock_guard<std::mutex> guard(*m->room_lock);
 	struct future_waker last {
