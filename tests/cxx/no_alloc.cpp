@@ -13,6 +13,7 @@
 #include <masync/task.hpp>
 
 #include <atomic>
+#include <cstddef>
 #include <cstdlib>
 #include <new>
 
@@ -25,18 +26,58 @@ static std::atomic<long> allocations{0};
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #endif
 
-void *operator new(std::size_t n)
+static void *counted(std::size_t n, std::size_t align) noexcept
 {
 	allocations.fetch_add(1, std::memory_order_relaxed);
-	if (void *p = std::malloc(n ? n : 1))
+	if (n == 0)
+		n = 1;
+	if (align <= alignof(std::max_align_t))
+		return std::malloc(n);
+	return std::aligned_alloc(align, (n + align - 1) / align * align);
+}
+
+/* Every replaceable form, so that whatever the libraries use is counted. */
+void *operator new(std::size_t n)
+{
+	if (void *p = counted(n, 0))
 		return p;
 	throw std::bad_alloc();
+}
+void *operator new(std::size_t n, std::align_val_t al)
+{
+	if (void *p = counted(n, static_cast<std::size_t>(al)))
+		return p;
+	throw std::bad_alloc();
+}
+void *operator new(std::size_t n, const std::nothrow_t &) noexcept
+{
+	return counted(n, 0);
+}
+void *operator new(std::size_t n, std::align_val_t al, const std::nothrow_t &) noexcept
+{
+	return counted(n, static_cast<std::size_t>(al));
 }
 void operator delete(void *p) noexcept
 {
 	std::free(p);
 }
 void operator delete(void *p, std::size_t) noexcept
+{
+	std::free(p);
+}
+void operator delete(void *p, std::align_val_t) noexcept
+{
+	std::free(p);
+}
+void operator delete(void *p, std::size_t, std::align_val_t) noexcept
+{
+	std::free(p);
+}
+void operator delete(void *p, const std::nothrow_t &) noexcept
+{
+	std::free(p);
+}
+void operator delete(void *p, std::align_val_t, const std::nothrow_t &) noexcept
 {
 	std::free(p);
 }
