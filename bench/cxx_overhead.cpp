@@ -195,7 +195,7 @@ void bench_mover(const char *title, const Mover &m, std::size_t n, unsigned roun
 	cxx("C++ 128 x memcpy + runtime.wait_all", "C  128 x vdm_memcpy + runtime_wait_multiple",
 	    cxx_many<Mover>);
 	cxx("C++ co_await memcpy (1 task)", "C  vdm_memcpy + runtime_wait", cxx_coro_one<Mover>);
-	cxx("C++ co_await memcpy (1 task) vs busy poll", "C  vdm_memcpy + FUTURE_BUSY_POLL",
+	cxx("C++ co_await memcpy (1 task) vs a C spin loop", "C  vdm_memcpy + FUTURE_BUSY_POLL",
 	    cxx_coro_one<Mover>);
 	cxx("C++ co_await memcpy (128 tasks, event_loop)",
 	    "C  128 x vdm_memcpy + runtime_wait_multiple", cxx_coro_many<Mover>);

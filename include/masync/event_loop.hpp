@@ -233,7 +233,6 @@ class event_loop
 	 */
 	bool first_poll(detail::wait_node &n) noexcept
 	{
-		n.loop = this;
 		n.note = make_notifier(waker());
 		return future_poll(n.fut, &n.note) == FUTURE_STATE_COMPLETE;
 	}
