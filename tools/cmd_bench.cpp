@@ -324,6 +324,7 @@ std::string bench_pmem2(std::vector<cell> &out, const bench_options &o)
 	mover threads("threads", o.threads);
 	bench_map mt(fd, threads.vdm());
 	char *dt = mt.addr();
+	struct pmem2_map *map_default = m.map, *map_threads = mt.map;
 	struct runtime *rt = runtime_new();
 	if (rt == nullptr)
 		fail_errno("cannot create a runtime", errno);
@@ -383,11 +384,12 @@ std::string bench_pmem2(std::vector<cell> &out, const bench_options &o)
 		              }});
 #if MASYNC_TOOL_HAVE_ASYNC
 		cp.push_back({"memcpy_async default mover",
-		              [=, &src] { return async_batch(m.map, d, src.p, *cur, depth); },
+		              [=, &src] { return async_batch(map_default, d, src.p, *cur, depth); },
 		              depth});
 		cp.push_back(
 		    {"memcpy_async threads mover (" + std::to_string(threads.threads()) + ")",
-		     [=, &src] { return async_batch(mt.map, dt, src.p, *cur, depth); }, depth});
+		     [=, &src] { return async_batch(map_threads, dt, src.p, *cur, depth); },
+		     depth});
 #endif
 		run_row(out, "pmem2", "memcpy", size, cp, o);
 
@@ -545,7 +547,7 @@ void plot(const std::vector<cell> &cells, const std::string &png)
 		f << "set title 'masync bench: memcpy throughput against operation size'\n";
 		f << "set xlabel 'operation size (bytes)'\nset ylabel 'GiB/s'\n";
 		f << "set logscale x 2\nset grid\nset key top left\nset yrange [0:*]\n";
-		f << "set format x '%.0b%B'\n";
+		f << "set format x '%.0b %BB'\n";
 		f << "plot ";
 		for (std::size_t i = 0; i < methods.size(); ++i)
 			f << (i ? ", " : "") << "'" << data << "' index " << i

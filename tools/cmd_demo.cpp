@@ -32,7 +32,7 @@ namespace
 struct demo_options {
 	std::string dir = "/dev/shm";
 	std::size_t size = std::size_t(64) << 20;
-	std::string mover = "threads";
+	std::string mover = default_mover_name();
 	unsigned threads = 0;
 	bool keep = false;
 };

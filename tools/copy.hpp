@@ -23,6 +23,7 @@
 #ifndef MASYNC_TOOLS_COPY_HPP
 #define MASYNC_TOOLS_COPY_HPP
 
+#include "mover.hpp"
 #include "progress.hpp"
 
 #include <cstddef>
@@ -35,11 +36,11 @@ namespace masync::tool
 struct copy_options {
 	std::string src;
 	std::string dst;
-	std::string mover = "threads"; /* default | sync | threads */
-	unsigned threads = 0;          /* threads mover workers; 0: one per CPU */
-	std::size_t chunk = 0;         /* bytes per future; 0: automatic */
-	unsigned in_flight = 0;        /* futures in flight; 0: automatic */
-	bool verify = false;           /* re-read DST with pread and compare */
+	std::string mover = default_mover_name(); /* default | sync | threads */
+	unsigned threads = 0;                     /* threads mover workers; 0: one per CPU */
+	std::size_t chunk = 0;                    /* bytes per future; 0: automatic */
+	unsigned in_flight = 0;                   /* futures in flight; 0: automatic */
+	bool verify = false;                      /* re-read DST with pread and compare */
 	progress::mode progress_mode = progress::mode::automatic;
 	std::string label = "copy";
 };

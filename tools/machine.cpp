@@ -216,7 +216,7 @@ std::vector<nd_region> nd_regions()
 std::string eadr_state(const std::vector<nd_region> &regions)
 {
 	if (regions.empty())
-		return "unknown: no NVDIMM regions";
+		return "unknown (no NVDIMM regions)";
 	for (const auto &r : regions)
 		if (r.persistence_domain != "cpu_cache")
 			return "no";

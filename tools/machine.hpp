@@ -38,7 +38,7 @@ struct nd_region {
 	std::string persistence_domain; /* cpu_cache (eADR), memory_controller (ADR), none */
 };
 std::vector<nd_region> nd_regions();
-/* "yes" (every region's domain is cpu_cache), "no", or "unknown: no NVDIMM regions". */
+/* "yes" (every region's domain is cpu_cache), "no", or "unknown (no NVDIMM regions)". */
 std::string eadr_state(const std::vector<nd_region> &regions);
 
 struct dsa_device {

@@ -21,6 +21,11 @@ unsigned cpu_count()
 	return n > 0 ? unsigned(n) : 1u;
 }
 
+const char *default_mover_name()
+{
+	return have_miniasync ? "threads" : "default";
+}
+
 const std::vector<std::string> &mover::names()
 {
 	static const std::vector<std::string> n = {"default", "sync", "threads"};

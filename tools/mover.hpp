@@ -52,6 +52,9 @@ class mover
 	void *owned_ = nullptr;
 };
 
+/* The mover the tool uses unless told: threads (default where it is missing). */
+const char *default_mover_name();
+
 /* Online CPUs (at least 1). */
 unsigned cpu_count();
 
