@@ -22,7 +22,10 @@
  * Thread safety
  *   Several threads may wait on one runtime at the same time, each on its own
  *   futures. A waker may be called from any thread, any number of times,
- *   also after the wait it belonged to has returned.
+ *   also after the wait it belonged to has returned: the waker data points to
+ *   a per-thread record that is never freed (it is recycled when its thread
+ *   exits), so a late call -- after the wait, after runtime_delete, after the
+ *   waiting thread ended -- is safe and costs at most one extra polling pass.
  *
  * Memory ordering
  *   A wait returns after observing every future COMPLETE; what the futures

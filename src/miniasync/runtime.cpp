@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright 2026, masync authors */
+
+/*
+ * The runtime: runtime_new/delete/wait/wait_multiple.
+ *
+ * One wait is a loop of passes. Before a pass it reads its thread's wake
+ * sequence (runtime_waiter.hpp); the pass polls every unfinished future
+ * once, ASYNC futures first, each group in the caller's order, and notes
+ * which notifier each still-unfinished future chose. Then:
+ *   - all complete                   -> return;
+ *   - some future completed          -> next pass at once (back-off reset);
+ *   - only WAKER futures left        -> spin briefly (adaptive) watching the
+ *     sequence, then sleep on it with a futex until a waker bumps it;
+ *   - some NONE/POLLER futures       -> back-off step (spin, then yield, then
+ *     futex sleeps of growing length, at most max_backoff_sleep_ns), cut
+ *     short by a waker or by a non-zero poller word; then the next pass.
+ * Nothing is allocated: the per-pass state lives on the stack.
+ */
+
+#include "libminiasync/runtime.h"
+#include "common/cpu.hpp"
+#include "common/futex.hpp"
+#include "miniasync/export.hpp"
+#include "miniasync/runtime_test_hooks.hpp"
+#include "miniasync/runtime_waiter.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <sched.h>
+
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
+
+struct runtime {
+	std::uint32_t spin_initial_ns;      /* first spin budget of a thread */
+	std::uint32_t spin_min_ns;          /* the adaptive budget stays within */
+	std::uint32_t spin_max_ns;          /*   [spin_min_ns, spin_max_ns] */
+	std::uint64_t waker_safety_ns;      /* longest sleep waiting for a waker */
+	std::uint64_t max_backoff_sleep_ns; /* longest sleep for NONE/POLLER futures */
+};
+
+namespace masync::detail
+{
+namespace
+{
+
+/* Defaults. A futex wake-up costs ~25 us here, so spinning up to a bit more pays. */
+constexpr std::uint32_t spin_initial_ns = 10'000;
+constexpr std::uint32_t spin_min_ns = 1'000;
+constexpr std::uint32_t spin_max_ns = 40'000;
+/*
+ * A wait with only WAKER futures sleeps until woken; the time-out only
+ * rescues futures whose waker never comes (a bug on their side).
+ */
+constexpr std::uint64_t waker_safety_ns = 10'000'000;
+/* The documented bound (runtime.h): NONE/POLLER futures are re-polled at least every 1 ms. */
+constexpr std::uint64_t max_backoff_sleep_ns = 1'000'000;
+
+/* Back-off schedule for futures that cannot wake us. */
+constexpr unsigned backoff_spin_steps = 6;  /* 4, 8, ..., 128 pauses */
+constexpr unsigned backoff_yield_steps = 3; /* sched_yield */
+constexpr std::uint64_t backoff_first_sleep_ns = 10'000;
+
+/* Futures whose ASYNC pass is remembered exactly (a bitmap on the stack: 1 KiB). */
+constexpr std::size_t exact_order_limit = 8192;
+/* Poller words watched while waiting; more POLLER futures are treated as NONE. */
+constexpr unsigned max_watched = 8;
+
+std::atomic<runtime_hook_fn> before_sleep_fn{nullptr};
+std::atomic<void *> before_sleep_arg{nullptr};
+thread_local runtime_stats stats;
+
+inline void cpu_relax() noexcept
+{
+#if defined(__x86_64__)
+	__builtin_ia32_pause();
+#endif
+}
+
+inline std::uint64_t now_ns() noexcept
+{
+	return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+	                                      std::chrono::steady_clock::now().time_since_epoch())
+	                                      .count());
+}
+
+struct pass_result {
+	std::size_t remaining = 0;
+	bool progress = false;  /* a future completed */
+	bool any_none = false;  /* a future that will notify nobody */
+	bool any_waker = false; /* a future that will call our waker */
+	unsigned npollers = 0;
+	std::uint64_t *watched[max_watched];
+};
+
+void poll_one(struct future *f, waiter *w, pass_result &r) noexcept
+{
+	struct future_notifier n;
+	n.waker.data = w;
+	n.waker.wake = waiter_wake;
+	n.poller.ptr_to_monitor = nullptr;
+	n.notifier_used = FUTURE_NOTIFIER_NONE;
+	n.padding = 0;
+
+	if (future_poll(f, &n) == FUTURE_STATE_COMPLETE) {
+		r.progress = true;
+		return;
+	}
+	r.remaining++;
+	switch (n.notifier_used) {
+	case FUTURE_NOTIFIER_WAKER:
+		r.any_waker = true;
+		break;
+	case FUTURE_NOTIFIER_POLLER:
+		if (n.poller.ptr_to_monitor != nullptr && r.npollers < max_watched) {
+			r.watched[r.npollers++] = n.poller.ptr_to_monitor;
+			break;
+		}
+		r.any_none = true;
+		break;
+	default:
+		r.any_none = true;
+		break;
+	}
+}
+
+inline bool is_async(struct future *f) noexcept
+{
+	return future_has_property(f, FUTURE_PROPERTY_ASYNC) > 0;
+}
+
+/*
+ * One pass: every unfinished future polled once, ASYNC ones first. The
+ * bitmap remembers which futures the ASYNC round polled (a chain's property
+ * may change when it is polled). Beyond exact_order_limit futures the
+ * property is asked again instead, so a future whose ASYNC property went
+ * away while it was polled may be polled a second time in that pass.
+ */
+pass_result run_pass(struct future *const *futs, std::size_t nfuts, waiter *w) noexcept
+{
+	pass_result r;
+	std::uint64_t polled[exact_order_limit / 64];
+	std::size_t exact = std::min(nfuts, exact_order_limit);
+	std::memset(polled, 0, (exact + 63) / 64 * sizeof(polled[0]));
+
+	for (std::size_t i = 0; i < nfuts; ++i) {
+		struct future *f = futs[i];
+		if (f == nullptr || f->context.state == FUTURE_STATE_COMPLETE)
+			continue;
+		if (!is_async(f))
+			continue;
+		if (i < exact)
+			polled[i / 64] |= std::uint64_t(1) << (i % 64);
+		poll_one(f, w, r);
+	}
+	for (std::size_t i = 0; i < nfuts; ++i) {
+		struct future *f = futs[i];
+		if (f == nullptr || f->context.state == FUTURE_STATE_COMPLETE)
+			continue;
+		if (i < exact) {
+			if (polled[i / 64] & (std::uint64_t(1) << (i % 64)))
+				continue;
+		} else if (is_async(f)) {
+			continue;
+		}
+		poll_one(f, w, r);
+	}
+	stats.passes++;
+	return r;
+}
+
+inline bool poller_signalled(const pass_result &r) noexcept
+{
+	for (unsigned i = 0; i < r.npollers; ++i)
+		if (__atomic_load_n(r.watched[i], __ATOMIC_ACQUIRE) != 0)
+			return true;
+	return false;
+}
+
+/* True when something happened that makes another pass worthwhile. */
+inline bool signalled(const waiter *w, std::uint32_t snap, const pass_result &r) noexcept
+{
+	return w->seq.load(std::memory_order_acquire) != snap || poller_signalled(r);
+}
+
+/*
+ * Sleeps on the waiter's sequence while it equals `snap`, at most
+ * timeout_ns. Returns false on time-out.
+ */
+bool sleep_on(waiter *w, std::uint32_t snap, std::uint64_t timeout_ns, bool run_hook) noexcept
+{
+	bool woke = true;
+	w->sleeping.fetch_add(1, std::memory_order_seq_cst);
+	if (w->seq.load(std::memory_order_seq_cst) == snap) {
+		if (run_hook) {
+			runtime_hook_fn fn = before_sleep_fn.load(std::memory_order_acquire);
+			if (fn != nullptr)
+				fn(before_sleep_arg.load(std::memory_order_relaxed));
+		}
+		woke = futex_wait(&w->seq, snap, static_cast<std::int64_t>(timeout_ns));
+	}
+	w->sleeping.fetch_sub(1, std::memory_order_seq_cst);
+	return woke;
+}
+
+/* Only WAKER futures are left: spin a little, then sleep until a waker runs. */
+void wait_for_wake(const struct runtime &rt, waiter *w, std::uint32_t snap) noexcept
+{
+	std::uint32_t budget = w->spin_ns ? w->spin_ns : rt.spin_initial_ns;
+	std::uint64_t start = now_ns();
+	for (unsigned i = 1;; ++i) {
+		if (w->seq.load(std::memory_order_acquire) != snap) {
+			/* The spin paid off: allow a little more next time. */
+			w->spin_ns = std::min(rt.spin_max_ns, budget + budget / 8 + 500);
+			return;
+		}
+		cpu_relax();
+		if (i % 32 == 0 && now_ns() - start >= budget)
+			break;
+	}
+	/* It did not: spin less next time. */
+	w->spin_ns = std::max(rt.spin_min_ns, budget - budget / 4);
+
+	stats.sleeps++;
+	if (!sleep_on(w, snap, rt.waker_safety_ns, true))
+		stats.sleep_timeouts++;
+}
+
+#if defined(__x86_64__)
+/*
+ * Waits (UMONITOR/UMWAIT, light C0.2 state) until *word may have changed or
+ * about timeout_ns have passed. Only called when the CPU has WAITPKG.
+ */
+__attribute__((target("waitpkg"))) void umwait_on(std::uint64_t *word,
+                                                  std::uint64_t timeout_ns) noexcept
+{
+	std::uint64_t end = now_ns() + timeout_ns;
+	do {
+		_umonitor(word);
+		if (__atomic_load_n(word, __ATOMIC_ACQUIRE) != 0)
+			return;
+		/* ~4 TSC ticks per ns is an over-estimate: the clock check below bounds it. */
+		_umwait(0, __rdtsc() + timeout_ns * 4);
+	} while (__atomic_load_n(word, __ATOMIC_ACQUIRE) == 0 && now_ns() < end);
+}
+#endif
+
+/*
+ * Some futures cannot wake us (NONE) or set a word instead (POLLER): one
+ * step of a back-off that grows from spinning through yielding to short
+ * sleeps, any of which ends early when a waker runs or a poller word is set.
+ */
+void backoff_wait(const struct runtime &rt, waiter *w, std::uint32_t snap, const pass_result &r,
+                  unsigned &step) noexcept
+{
+	unsigned s = step < 64 ? step++ : step;
+	stats.backoff_waits++;
+	if (signalled(w, snap, r))
+		return;
+	if (s < backoff_spin_steps) {
+		for (unsigned i = 0; i < (4u << s); ++i) {
+			cpu_relax();
+			if (signalled(w, snap, r))
+				return;
+		}
+		return;
+	}
+	if (s < backoff_spin_steps + backoff_yield_steps) {
+		sched_yield();
+		return;
+	}
+	unsigned k = std::min(s - backoff_spin_steps - backoff_yield_steps, 20u);
+	std::uint64_t ns = std::min(backoff_first_sleep_ns << k, rt.max_backoff_sleep_ns);
+#if defined(__x86_64__)
+	if (r.npollers == 1 && !r.any_none && !r.any_waker && masync::cpu().waitpkg) {
+		umwait_on(r.watched[0], ns);
+		return;
+	}
+#endif
+	sleep_on(w, snap, ns, false);
+}
+
+void wait_all(const struct runtime &rt, struct future *const *futs, std::size_t nfuts) noexcept
+{
+	waiter *w = this_thread_waiter();
+	unsigned step = 0;
+	for (;;) {
+		std::uint32_t snap = w->seq.load(std::memory_order_acquire);
+		pass_result r = run_pass(futs, nfuts, w);
+		if (r.remaining == 0)
+			return;
+		if (r.progress) {
+			step = 0;
+			continue;
+		}
+		if (!r.any_none && r.npollers == 0)
+			wait_for_wake(rt, w, snap);
+		else
+			backoff_wait(rt, w, snap, r, step);
+	}
+}
+
+const struct runtime default_runtime = {spin_initial_ns, spin_min_ns, spin_max_ns, waker_safety_ns,
+                                        max_backoff_sleep_ns};
+
+} // namespace
+
+void runtime_set_before_sleep_hook(runtime_hook_fn fn, void *arg) noexcept
+{
+	before_sleep_arg.store(arg, std::memory_order_relaxed);
+	before_sleep_fn.store(fn, std::memory_order_release);
+}
+
+runtime_stats runtime_thread_stats() noexcept
+{
+	return stats;
+}
+
+void runtime_reset_thread_stats() noexcept
+{
+	stats = runtime_stats{};
+}
+
+} // namespace masync::detail
+
+extern "C" {
+
+MINIASYNC_EXPORT struct runtime *runtime_new(void)
+{
+	auto *rt = new (std::nothrow) runtime(masync::detail::default_runtime);
+	if (rt == nullptr)
+		errno = ENOMEM;
+	return rt;
+}
+
+MINIASYNC_EXPORT void runtime_delete(struct runtime *runtime)
+{
+	delete runtime;
+}
+
+MINIASYNC_EXPORT void runtime_wait_multiple(struct runtime *runtime, struct future *futs[],
+                                            size_t nfuts)
+{
+	if (futs == nullptr || nfuts == 0)
+		return;
+	masync::detail::wait_all(runtime ? *runtime : masync::detail::default_runtime, futs, nfuts);
+}
+
+MINIASYNC_EXPORT void runtime_wait(struct runtime *runtime, struct future *fut)
+{
+	runtime_wait_multiple(runtime, &fut, 1);
+}
+
+} /* extern "C" */

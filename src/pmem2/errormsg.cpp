@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright 2026, masync authors */
+
+/*
+ * pmem2/errormsg.cpp -- pmem2_errormsg(), pmem2_perror() and the helpers
+ * that fill the per-thread message (see errormsg.hpp).
+ */
+#include "pmem2/errormsg.hpp"
+#include "pmem2/export.hpp"
+
+#include <libpmem2.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+
+namespace masync::pmem2
+{
+
+namespace
+{
+
+thread_local char message[errormsg_capacity];
+
+void vformat(const char *fmt, va_list ap) noexcept
+{
+	int n = std::vsnprintf(message, sizeof(message), fmt, ap);
+	if (n < 0)
+		std::snprintf(message, sizeof(message), "libpmem2: (unprintable error message)");
+}
+
+void append_errno(int errnum) noexcept
+{
+	std::size_t used = std::strlen(message);
+	if (used + 1 >= sizeof(message))
+		return;
+	char buf[128];
+	/* GNU strerror_r returns the string (which may not be buf). */
+	const char *text = strerror_r(errnum, buf, sizeof(buf));
+	std::snprintf(message + used, sizeof(message) - used, ": %s", text);
+}
+
+} // namespace
+
+void err_clear() noexcept
+{
+	message[0] = '\0';
+}
+
+int fail(int code, const char *fmt, ...) noexcept
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vformat(fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int fail_errno(int errnum, const char *fmt, ...) noexcept
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vformat(fmt, ap);
+	va_end(ap);
+	append_errno(errnum);
+	return -errnum;
+}
+
+void set_errno_message(int errnum, const char *fmt, ...) noexcept
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vformat(fmt, ap);
+	va_end(ap);
+	append_errno(errnum);
+}
+
+const char *err_message() noexcept
+{
+	return message;
+}
+
+} // namespace masync::pmem2
+
+PMEM2_EXPORT const char *pmem2_errormsg(void)
+{
+	return masync::pmem2::err_message();
+}
+
+PMEM2_EXPORT void pmem2_perror(const char *format, ...)
+{
+	/* Take a copy first: formatting must not see a message it changes. */
+	char saved[masync::pmem2::errormsg_capacity];
+	std::snprintf(saved, sizeof(saved), "%s", masync::pmem2::err_message());
+
+	char text[masync::pmem2::errormsg_capacity];
+	text[0] = '\0';
+	if (format) {
+		va_list ap;
+		va_start(ap, format);
+		int n = std::vsnprintf(text, sizeof(text), format, ap);
+		va_end(ap);
+		if (n < 0)
+			text[0] = '\0';
+	}
+	std::fprintf(stderr, "%s: %s\n", text, saved);
+}

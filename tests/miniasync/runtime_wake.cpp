@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright 2026, masync authors */
+
+/*
+ * The runtime's sleep/wake protocol. Regression for miniasync, which could
+ * miss a wake that arrived between its last poll and its sleep and then
+ * stalled. The race window is forced open with the before-sleep test hook:
+ * no timing is involved. A lost wake would show as a sleep that ended by
+ * time-out (runtime_stats.sleep_timeouts) instead of by the wake.
+ */
+
+#include "libminiasync.h"
+#include "miniasync/runtime_test_hooks.hpp"
+#include "test_futures.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+#include <vector>
+
+namespace
+{
+
+using masync::detail::runtime_reset_thread_stats;
+using masync::detail::runtime_set_before_sleep_hook;
+using masync::detail::runtime_thread_stats;
+
+class runtime_wake : public ::testing::Test
+{
+      protected:
+	void SetUp() override
+	{
+		rt = runtime_new();
+		ASSERT_NE(rt, nullptr);
+		runtime_reset_thread_stats();
+	}
+	void TearDown() override
+	{
+		runtime_set_before_sleep_hook(nullptr, nullptr);
+		runtime_delete(rt);
+	}
+	runtime *rt = nullptr;
+};
+
+/* Completes the future and calls its waker, the first time the hook runs. */
+struct fire_once {
+	test::flag_state *state;
+	int fired = 0;
+	static void hook(void *arg)
+	{
+		auto *self = static_cast<fire_once *>(arg);
+		if (self->fired++ == 0)
+			self->state->complete(FUTURE_NOTIFIER_WAKER);
+	}
+};
+
+} // namespace
+
+/* The wake lands after the runtime decided to sleep, right before the futex call. */
+TEST_F(runtime_wake, wake_right_before_sleep_is_not_lost)
+{
+	test::flag_state s;
+	fire_once f1{&s};
+	runtime_set_before_sleep_hook(fire_once::hook, &f1);
+	auto fut = test::make_flag(&s, FUTURE_NOTIFIER_WAKER);
+	runtime_wait(rt, FUTURE_AS_RUNNABLE(&fut));
+
+	EXPECT_EQ(f1.fired, 1) << "the runtime never reached its sleep";
+	EXPECT_EQ(FUTURE_OUTPUT(&fut)->done, 1);
+	auto st = runtime_thread_stats();
+	EXPECT_EQ(st.sleeps, 1u);
+	EXPECT_EQ(st.sleep_timeouts, 0u) << "slept through a wake";
+	EXPECT_EQ(s.polls.load(), 2) << "one poll to start, one after the wake";
+}
+
+/* The same, with the waker called from another thread while the hook holds the runtime. */
+TEST_F(runtime_wake, wake_from_other_thread_in_race_window)
+{
+	struct cross {
+		test::flag_state s;
+		std::atomic<int> fired{0};
+		static void hook(void *arg)
+		{
+			auto *self = static_cast<cross *>(arg);
+			if (self->fired.fetch_add(1) != 0)
+				return;
+			std::thread t([self] { self->s.complete(FUTURE_NOTIFIER_WAKER); });
+			t.join(); /* the wake has fully happened before we go on to sleep */
+		}
+	} c;
+	runtime_set_before_sleep_hook(cross::hook, &c);
+	for (int i = 0; i < 20; ++i) {
+		c.s.flag.store(0);
+		c.fired.store(0);
+		auto fut = test::make_flag(&c.s, FUTURE_NOTIFIER_WAKER);
+		runtime_wait(rt, FUTURE_AS_RUNNABLE(&fut));
+		ASSERT_EQ(FUTURE_OUTPUT(&fut)->done, 1);
+		ASSERT_EQ(c.fired.load(), 1);
+	}
+	EXPECT_EQ(runtime_thread_stats().sleep_timeouts, 0u);
+}
+
+/* A wake during the pass itself (the future wakes its caller from its own poll). */
+TEST_F(runtime_wake, wake_during_poll_is_not_lost)
+{
+	test::flag_state s;
+	s.wake_calls_in_poll.store(3); /* three polls wake; the third also completes */
+	int hook_runs = 0;
+	runtime_set_before_sleep_hook([](void *arg) { ++*static_cast<int *>(arg); }, &hook_runs);
+	auto fut = test::make_flag(&s, FUTURE_NOTIFIER_WAKER);
+	runtime_wait(rt, FUTURE_AS_RUNNABLE(&fut));
+	EXPECT_EQ(FUTURE_OUTPUT(&fut)->done, 1);
+	EXPECT_EQ(s.polls.load(), 4);
+	EXPECT_EQ(hook_runs, 0) << "the runtime tried to sleep although it had been woken";
+	EXPECT_EQ(runtime_thread_stats().sleep_timeouts, 0u);
+}
+
+/*
+ * Among several futures: the first sleep is interrupted by a wake for one of
+ * them while the other still waits, the second by a wake for the other.
+ * Every wake happens before the sleep it must prevent, so none may time out.
+ */
+TEST_F(runtime_wake, wakes_for_each_of_several_in_race_window)
+{
+	struct two {
+		test::flag_state a, b;
+		int fired = 0;
+		static void hook(void *arg)
+		{
+			auto *self = static_cast<two *>(arg);
+			int n = self->fired++;
+			if (n == 0)
+				self->a.complete(FUTURE_NOTIFIER_WAKER);
+			else if (n == 1)
+				self->b.complete(FUTURE_NOTIFIER_WAKER);
+		}
+	} t;
+	runtime_set_before_sleep_hook(two::hook, &t);
+	auto fa = test::make_flag(&t.a, FUTURE_NOTIFIER_WAKER);
+	auto fb = test::make_flag(&t.b, FUTURE_NOTIFIER_WAKER);
+	struct future *futs[2] = {FUTURE_AS_RUNNABLE(&fa), FUTURE_AS_RUNNABLE(&fb)};
+	runtime_wait_multiple(rt, futs, 2);
+	EXPECT_EQ(t.fired, 2);
+	EXPECT_EQ(FUTURE_OUTPUT(&fa)->done, 1);
+	EXPECT_EQ(FUTURE_OUTPUT(&fb)->done, 1);
+	auto st = runtime_thread_stats();
+	EXPECT_EQ(st.sleeps, 2u);
+	EXPECT_EQ(st.sleep_timeouts, 0u) << "slept through a wake";
+}
+
+/*
+ * Wakers may be called after the wait returned, after the runtime was
+ * deleted and after the waiting thread exited: they must stay harmless
+ * (ASan would catch a use after free).
+ */
+TEST_F(runtime_wake, stale_wakers_are_harmless)
+{
+	std::vector<std::pair<future_waker_wake_fn, void *>> stale;
+	for (int i = 0; i < 4; ++i) {
+		std::thread waiter([&] {
+			runtime *own = runtime_new();
+			ASSERT_NE(own, nullptr);
+			test::flag_state s;
+			auto fut = test::make_flag(&s, FUTURE_NOTIFIER_WAKER);
+			std::thread completer([&] {
+				while (s.wake.load() == nullptr)
+					std::this_thread::yield();
+				s.complete(FUTURE_NOTIFIER_WAKER);
+			});
+			runtime_wait(own, FUTURE_AS_RUNNABLE(&fut));
+			completer.join();
+			stale.emplace_back(s.wake.load(), s.wake_data.load());
+			runtime_delete(own);
+		});
+		waiter.join();
+	}
+	for (auto &[fn, data] : stale) {
+		ASSERT_NE(fn, nullptr);
+		for (int k = 0; k < 3; ++k)
+			fn(data);
+	}
+	/* A new thread may inherit a recycled waiter with stale wakes on it: still fine. */
+	std::thread later([&] {
+		test::flag_state s;
+		auto fut = test::make_flag(&s, FUTURE_NOTIFIER_WAKER);
+		std::thread completer([&] {
+			while (s.wake.load() == nullptr)
+				std::this_thread::yield();
+			for (auto &[fn, data] : stale)
+				fn(data);
+			s.complete(FUTURE_NOTIFIER_WAKER);
+		});
+		runtime_wait(rt, FUTURE_AS_RUNNABLE(&fut));
+		completer.join();
+		EXPECT_EQ(FUTURE_OUTPUT(&fut)->done, 1);
+	});
+	later.join();
+}
+
+/* Many concurrent wakes while the runtime sleeps and polls. */
+TEST_F(runtime_wake, concurrent_wakes)
+{
+	test::flag_state s;
+	auto fut = test::make_flag(&s, FUTURE_NOTIFIER_WAKER);
+	std::atomic<int> stop{0};
+	std::vector<std::thread> wakers;
+	for (int i = 0; i < 3; ++i)
+		wakers.emplace_back([&] {
+			while (s.wake.load() == nullptr)
+				std::this_thread::yield();
+			for (int k = 0; k < 2000 && !stop.load(); ++k)
+				s.call_waker();
+		});
+	std::thread completer([&] {
+		while (s.polls.load() < 20 && !stop.load())
+			std::this_thread::yield();
+		s.complete(FUTURE_NOTIFIER_WAKER);
+	});
+	runtime_wait(rt, FUTURE_AS_RUNNABLE(&fut));
+	stop.store(1);
+	completer.join();
+	for (auto &t : wakers)
+		t.join();
+	EXPECT_EQ(FUTURE_OUTPUT(&fut)->done, 1);
+}
