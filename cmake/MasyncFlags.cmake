@@ -5,6 +5,9 @@ target_compile_options(masync_flags INTERFACE
 	-Wall -Wextra -Wshadow -Wpointer-arith -Wformat=2 -Wundef
 	$<$<COMPILE_LANGUAGE:C>:-Wstrict-prototypes -Wmissing-prototypes>
 	$<$<BOOL:${MASYNC_WERROR}>:-Werror>)
+if(MASYNC_PERSISTENCE_CHECKER)
+	target_compile_definitions(masync_flags INTERFACE MASYNC_PERSISTENCE_CHECKER=1)
+endif()
 
 if(MASYNC_SANITIZE STREQUAL "address")
 	set(_san -fsanitize=address,undefined -fno-sanitize-recover=undefined

@@ -22,15 +22,9 @@
 
 #include <libpmem2/base.h>
 
-/*
- * ASYNC API SPOT: the asynchronous API (libpmem2/async.h, another issue)
- * is to be included here, only when the program asks for it:
- *
- *	#ifdef PMEM2_USE_MINIASYNC
- *	#include <libpmem2/async.h>
- *	#endif
- *
- * It is not included yet: the header does not exist on this branch.
- */
+/* The asynchronous API, for programs that ask for it (see libpmem2/async.h). */
+#ifdef PMEM2_USE_MINIASYNC
+#include <libpmem2/async.h>
+#endif
 
 #endif /* LIBPMEM2_H */

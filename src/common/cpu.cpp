@@ -41,6 +41,8 @@ cpu_features detect()
 		__cpuid_count(7, 0, a, b, c, d);
 		f.avx2 = f.avx && (b & (1u << 5));
 		f.avx512f = zmm_os && (b & (1u << 16));
+		f.erms = b & (1u << 9);
+		f.fsrm = d & (1u << 4);
 		f.clflushopt = b & (1u << 23);
 		f.clwb = b & (1u << 24);
 		f.waitpkg = c & (1u << 5);

@@ -25,6 +25,8 @@ struct cpu_features {
 	bool movdir64b = false;
 	bool enqcmd = false;
 	bool waitpkg = false; /* UMONITOR/UMWAIT/TPAUSE */
+	bool erms = false;    /* enhanced REP MOVSB/STOSB */
+	bool fsrm = false;    /* fast short REP MOVSB */
 };
 
 /* The features of the CPU this process runs on (hardware and OS support only). */

@@ -3,6 +3,8 @@
 
 #include "common/flush.hpp"
 #include "common/cpu.hpp"
+#include "common/env.hpp"
+#include "common/flush_line.hpp"
 
 #include <cstdint>
 
@@ -11,49 +13,88 @@ namespace masync
 namespace
 {
 
-using line_fn = void (*)(const char *);
-
-#if defined(__x86_64__)
-void line_clwb(const char *p)
+flush_kind choose()
 {
-	__asm__ __volatile__("clwb %0" : "+m"(*(volatile char *)p));
-}
-void line_clflushopt(const char *p)
-{
-	__asm__ __volatile__("clflushopt %0" : "+m"(*(volatile char *)p));
-}
-void line_clflush(const char *p)
-{
-	__asm__ __volatile__("clflush %0" : "+m"(*(volatile char *)p));
-}
-#endif
-void line_none(const char *) {}
-
-line_fn choose()
-{
-#if defined(__x86_64__)
 	const auto &f = cpu();
-	if (f.clwb)
-		return line_clwb;
-	if (f.clflushopt)
-		return line_clflushopt;
+	if (f.clwb && !env_is_one("PMEM_NO_CLWB"))
+		return flush_kind::clwb;
+	if (f.clflushopt && !env_is_one("PMEM_NO_CLFLUSHOPT"))
+		return flush_kind::clflushopt;
 	if (f.clflush)
-		return line_clflush;
-#endif
-	return line_none;
+		return flush_kind::clflush;
+	return flush_kind::none;
+}
+
+template <class F> void flush_lines(std::uintptr_t p, std::uintptr_t end)
+{
+	for (; p < end; p += cache_line_size)
+		F::line(reinterpret_cast<const void *>(p));
 }
 
 } // namespace
 
+flush_kind flush_instruction()
+{
+	static const flush_kind kind = choose();
+	return kind;
+}
+
+const char *flush_kind_name(flush_kind k)
+{
+	switch (k) {
+	case flush_kind::clwb:
+		return "clwb";
+	case flush_kind::clflushopt:
+		return "clflushopt";
+	case flush_kind::clflush:
+		return "clflush";
+	case flush_kind::none:
+		break;
+	}
+	return "none";
+}
+
+void flush_line_counted(const void *addr)
+{
+	switch (flush_instruction()) {
+	case flush_kind::clwb:
+		detail::flush_clwb::line(addr);
+		break;
+	case flush_kind::clflushopt:
+		detail::flush_clflushopt::line(addr);
+		break;
+	case flush_kind::clflush:
+		detail::flush_clflush::line(addr);
+		break;
+	case flush_kind::none:
+		break;
+	}
+	test_hook::count_flush();
+}
+
 void flush_range(const void *addr, std::size_t len)
 {
-	static const line_fn flush_line = choose();
 	if (len == 0)
 		return;
-	auto start = reinterpret_cast<std::uintptr_t>(addr) & ~(cache_line_size - 1);
+	auto p = reinterpret_cast<std::uintptr_t>(addr) & ~(cache_line_size - 1);
 	auto end = reinterpret_cast<std::uintptr_t>(addr) + len;
-	for (auto p = start; p < end; p += cache_line_size)
-		flush_line(reinterpret_cast<const char *>(p));
+	if (test_hook::active()) {
+		flush_lines<detail::flush_counted>(p, end);
+		return;
+	}
+	switch (flush_instruction()) {
+	case flush_kind::clwb:
+		flush_lines<detail::flush_clwb>(p, end);
+		break;
+	case flush_kind::clflushopt:
+		flush_lines<detail::flush_clflushopt>(p, end);
+		break;
+	case flush_kind::clflush:
+		flush_lines<detail::flush_clflush>(p, end);
+		break;
+	case flush_kind::none:
+		break;
+	}
 }
 
 } // namespace masync

@@ -11,6 +11,7 @@
  * it (vm_reservation.cpp). If releasing the range fails the map is registered again and left
  * intact, so the call can be retried.
  */
+#include "pmem2/async.hpp"
 #include "pmem2/address_space.hpp"
 #include "pmem2/errormsg.hpp"
 #include "pmem2/export.hpp"
@@ -45,7 +46,7 @@ PMEM2_EXPORT int pmem2_map_delete(struct pmem2_map **map_ptr)
 		}
 	}
 
-	/* ASYNC API: a mover the map owns (map->vdm_owned) is released here. */
+	async_map_fini(map); /* frees the map's default mover, never a borrowed one */
 	delete map;
 	*map_ptr = nullptr;
 	return 0;

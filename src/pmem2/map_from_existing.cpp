@@ -8,6 +8,7 @@
  * so may not overlap another); pmem2_map_delete forgets it without
  * unmapping it.
  */
+#include "pmem2/async.hpp"
 #include "pmem2/errormsg.hpp"
 #include "pmem2/export.hpp"
 #include "pmem2/granularity.hpp"
@@ -50,8 +51,13 @@ PMEM2_EXPORT int pmem2_map_from_existing(struct pmem2_map **map_ptr, const struc
 	map->source = *src;
 	map->from_existing = true;
 	install_mem_fns(map);
+	if (int ret = async_map_init(map, nullptr)) { /* a default mover */
+		delete map;
+		return ret;
+	}
 
 	if (int ret = registry_add(map)) {
+		async_map_fini(map);
 		delete map;
 		if (ret == PMEM2_E_MAPPING_EXISTS)
 			/* PMDK 1.12.1 answers MAP_EXISTS here (its manual says MAPPING_EXISTS) */

@@ -33,6 +33,7 @@
  * or over the placeholder of a reservation, whose lock is held from the
  * range check until the map is recorded in it.
  */
+#include "pmem2/async.hpp"
 #include "pmem2/address_space.hpp"
 #include "pmem2/config.hpp"
 #include "pmem2/errormsg.hpp"
@@ -276,14 +277,17 @@ PMEM2_EXPORT int pmem2_map_new(struct pmem2_map **map_ptr, const struct pmem2_co
 	map->reserv = rsv;
 	map->reserv_offset = rsv ? cfg->reserv_offset : 0;
 	map->from_existing = false;
-	/* ASYNC API: the async code decides about a mover of the map's own. */
-	map->vdm = cfg->vdm;
-	map->vdm_owned = false;
 	install_mem_fns(map);
+	if (int ret = async_map_init(map, cfg)) { /* the config's mover or a default one */
+		undo();
+		delete map;
+		return ret;
+	}
 
 	if (rsv) {
 		if (int ret = reservation_insert(*rsv, map)) {
 			undo();
+			async_map_fini(map);
 			delete map;
 			return ret;
 		}
@@ -292,6 +296,7 @@ PMEM2_EXPORT int pmem2_map_new(struct pmem2_map **map_ptr, const struct pmem2_co
 		if (rsv)
 			reservation_erase(*rsv, map);
 		undo();
+		async_map_fini(map);
 		delete map;
 		if (ret == PMEM2_E_MAPPING_EXISTS)
 			return fail(ret,

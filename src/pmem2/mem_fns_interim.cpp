@@ -21,6 +21,7 @@
 #include "pmem2/source.hpp"
 
 #include "common/flush.hpp"
+#include "common/persistence_checker_hooks.hpp"
 
 #include <cerrno>
 #include <cstdint>
@@ -35,8 +36,11 @@ void msync_part(void *, pmem2_map *, void *part, std::size_t len)
 	std::size_t page = masync::pmem2::page_size();
 	auto start = reinterpret_cast<std::uintptr_t>(part) & ~(page - 1);
 	std::size_t n = reinterpret_cast<std::uintptr_t>(part) + len - start;
-	while (msync(reinterpret_cast<void *>(start), n, MS_SYNC) != 0 && errno == EINTR) {
+	int ret;
+	while ((ret = msync(reinterpret_cast<void *>(start), n, MS_SYNC)) != 0 && errno == EINTR) {
 	}
+	if (ret == 0)
+		masync::persistence_checker::note_msync(reinterpret_cast<void *>(start), n);
 }
 
 void flush_page(const void *ptr, std::size_t size)

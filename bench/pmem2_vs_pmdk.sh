@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# bench/pmem2_vs_pmdk.sh -- libpmem2 memory operations, masync vs Debian's
+# PMDK 1.12.1: the same program (pmem2_memops_bench.c) built against each,
+# run as separate processes, alternating which goes first, cell by cell, for
+# ROUNDS rounds, on a 256 MiB file on /dev/shm. Prints per cell the median
+# GB/s of each and the ratio ours/PMDK, then the geometric mean of the ratios.
+#
+#   bench/pmem2_vs_pmdk.sh [BUILD_DIR] [ROUNDS] [SECONDS_PER_RUN]
+#   (defaults: build, 9, 0.25; needs the targets bench_pmem2_memops_ours and
+#    bench_pmem2_memops_pmdk: cmake --build BUILD_DIR --target pmem2_vs_pmdk)
+# Cells: memcpy and memset x 256 B, 4 KiB, 64 KiB, 2 MiB x {CACHE_LINE with
+# flags 0, NONTEMPORAL, TEMPORAL; PAGE with flags 0}. Run on a quiet machine;
+# BENCH_CPU=n pins both programs to CPU n.
+set -euo pipefail
+build=${1:-build}
+rounds=${2:-9}
+secs=${3:-0.25}
+ours=$build/bench/bench_pmem2_memops_ours
+pmdk=$build/bench/bench_pmem2_memops_pmdk
+for b in "$ours" "$pmdk"; do
+	[ -x "$b" ] || { echo "missing $b (cmake --build $build --target pmem2_vs_pmdk)" >&2; exit 2; }
+done
+file=/dev/shm/masync-pmem2-vs-pmdk.$$
+trap 'rm -f "$file"' EXIT
+head -c $((256 << 20)) /dev/zero >"$file"
+pin=()
+[ -n "${BENCH_CPU:-}" ] && pin=(taskset -c "$BENCH_CPU")
+
+# cell: op size granularity flags label
+cells=()
+for op in memcpy memset; do
+	for size in 256 4096 65536 2097152; do
+		cells+=("$op $size CACHE_LINE 0 0" "$op $size CACHE_LINE 2 NT" \
+			"$op $size CACHE_LINE 4 T" "$op $size PAGE 0 PAGE")
+	done
+done
+
+results=$(mktemp)
+trap 'rm -f "$file" "$results"' EXIT
+run() { # impl op size gran flags
+	local bin=$ours
+	[ "$1" = pmdk ] && bin=$pmdk
+	PMEM2_FORCE_GRANULARITY=$4 "${pin[@]}" "$bin" "$file" "$2" "$3" "$5" "$secs"
+}
+for ((r = 1; r <= rounds; r++)); do
+	for cell in "${cells[@]}"; do
+		read -r op size gran flags label <<<"$cell"
+		if ((r % 2)); then order=(ours pmdk); else order=(pmdk ours); fi
+		for impl in "${order[@]}"; do
+			echo "$op $size $label $impl $(run "$impl" "$op" "$size" "$gran" "$flags")" >>"$results"
+		done
+	done
+	echo "round $r/$rounds done" >&2
+done
+
+awk -v rounds="$rounds" '
+function median(key,   n, i, j, t, a) {
+	n = split(vals[key], a, " ")
+	for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+	return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+{ key = $1 " " $2 " " $3; vals[key " " $4] = vals[key " " $4] " " $5; if (!(key in seen)) { seen[key] = 1; order[++nk] = key } }
+END {
+	printf "%-7s %8s %-5s %10s %10s %7s\n", "op", "size", "mode", "PMDK GB/s", "ours GB/s", "ours/PMDK"
+	for (i = 1; i <= nk; i++) {
+		split(order[i], k, " ")
+		p = median(order[i] " pmdk"); o = median(order[i] " ours")
+		r = o / p; lsum += log(r); cnt++
+		flag = (r < 0.97) ? "  <-- below" : ""
+		printf "%-7s %8s %-5s %10.3f %10.3f %7.3f%s\n", k[1], k[2], k[3], p, o, r, flag
+	}
+	printf "geometric mean of ours/PMDK over %d cells (%d rounds): %.3f\n", cnt, rounds, exp(lsum / cnt)
+}' "$results"

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright 2026, masync authors */
+
+/*
+ * What each future asks of its mover and does afterwards:
+ *   - the default mover hands the caller's PMEM2_F_MEM_* flags to the map's
+ *     memory functions, supports flush and advertises VDM_F_MEM_DURABLE;
+ *   - another mover gets VDM_F_NO_CACHE_HINT for NONTEMPORAL/WC when it
+ *     supports it, VDM_F_MEM_DURABLE only where cache-line write-backs are the
+ *     persistence mechanism (CACHE_LINE), and nothing else;
+ *   - the durability work per granularity is exactly what is needed,
+ *     counted with the write-back/fence test hook: no needless flush or
+ *     fence, and a fence at BYTE granularity.
+ */
+#include "async_fixture.hpp"
+#include "async_test_movers.hpp"
+
+#include "common/test_hook.hpp"
+#include "pmem2/map.hpp"
+
+#include <vector>
+
+using namespace async_test;
+
+namespace
+{
+
+constexpr std::size_t map_size = 1 << 20;
+
+/* The flags the map's memory functions were last called with. */
+struct spy {
+	static inline std::vector<unsigned> seen;
+	static inline pmem2_memcpy_fn real_memcpy;
+	static inline pmem2_memmove_fn real_memmove;
+	static inline pmem2_memset_fn real_memset;
+
+	static void *memcpy_fn(void *d, const void *s, std::size_t n, unsigned f)
+	{
+		seen.push_back(f);
+		return real_memcpy(d, s, n, f);
+	}
+	static void *memmove_fn(void *d, const void *s, std::size_t n, unsigned f)
+	{
+		seen.push_back(f);
+		return real_memmove(d, s, n, f);
+	}
+	static void *memset_fn(void *d, int c, std::size_t n, unsigned f)
+	{
+		seen.push_back(f);
+		return real_memset(d, c, n, f);
+	}
+
+	/* Routes map's (internal) memory functions through the spy. */
+	static void install(struct pmem2_map *map)
+	{
+		seen.clear();
+		real_memcpy = map->memcpy_fn;
+		real_memmove = map->memmove_fn;
+		real_memset = map->memset_fn;
+		map->memcpy_fn = memcpy_fn;
+		map->memmove_fn = memmove_fn;
+		map->memset_fn = memset_fn;
+	}
+	static void uninstall(struct pmem2_map *map)
+	{
+		map->memcpy_fn = real_memcpy;
+		map->memmove_fn = real_memmove;
+		map->memset_fn = real_memset;
+	}
+};
+
+const unsigned all_flags[] = {
+    0,
+    PMEM2_F_MEM_NODRAIN,
+    PMEM2_F_MEM_NONTEMPORAL,
+    PMEM2_F_MEM_TEMPORAL,
+    PMEM2_F_MEM_WC,
+    PMEM2_F_MEM_WB,
+    PMEM2_F_MEM_NOFLUSH,
+    PMEM2_F_MEM_NONTEMPORAL | PMEM2_F_MEM_NODRAIN,
+    PMEM2_F_MEM_VALID_FLAGS,
+};
+
+class async_flags : public ::testing::TestWithParam<pmem2_granularity>
+{
+      protected:
+	void SetUp() override { masync::persistence_checker::clear_violations(); }
+	void TearDown() override { expect_no_violations(); }
+	char src[8192] = {1, 2, 3};
+};
+
+TEST_P(async_flags, default_mover_passes_the_callers_flags)
+{
+	shm_map m(map_size, GetParam(), nullptr);
+	ASSERT_NE(m.map(), nullptr);
+	EXPECT_TRUE(m.map()->vdm_owned);
+	EXPECT_TRUE(vdm_is_supported(m.map()->vdm, VDM_F_MEM_DURABLE));
+	spy::install(m.map());
+	for (unsigned f : all_flags) {
+		auto a = pmem2_memcpy_async(m.map(), m.base(), src, 1000, f);
+		auto b = pmem2_memmove_async(m.map(), m.base() + 10, m.base(), 1000, f);
+		auto c = pmem2_memset_async(m.map(), m.base() + 5000, 3, 1000, f);
+		FUTURE_BUSY_POLL(&a);
+		FUTURE_BUSY_POLL(&b);
+		FUTURE_BUSY_POLL(&c);
+		ASSERT_EQ(spy::seen.size(), 3u);
+		for (unsigned got : spy::seen)
+			EXPECT_EQ(got, f);
+		spy::seen.clear();
+		EXPECT_EQ(FUTURE_OUTPUT(&c)->dest, m.base() + 5000);
+	}
+	/* Flags libpmem2 does not know are not passed on. */
+	auto d = pmem2_memcpy_async(m.map(), m.base(), src, 64, 1u << 20 | PMEM2_F_MEM_WC);
+	FUTURE_BUSY_POLL(&d);
+	ASSERT_EQ(spy::seen.size(), 1u);
+	EXPECT_EQ(spy::seen[0], PMEM2_F_MEM_WC);
+	spy::uninstall(m.map());
+}
+
+TEST_P(async_flags, default_mover_supports_flush)
+{
+	shm_map m(map_size, GetParam(), nullptr);
+	ASSERT_NE(m.map(), nullptr);
+	std::memset(m.base(), 7, 4096);
+	masync::test_hook::start();
+	auto f = vdm_flush(m.map()->vdm, m.base(), 4096, VDM_F_MEM_DURABLE);
+	FUTURE_BUSY_POLL(&f);
+	auto counts = masync::test_hook::stop();
+	EXPECT_EQ(f.output.result, VDM_SUCCESS);
+	EXPECT_EQ(f.output.type, VDM_OPERATION_FLUSH);
+	switch (GetParam()) {
+	case PMEM2_GRANULARITY_CACHE_LINE:
+		EXPECT_EQ(counts.flushes, 64u);
+		EXPECT_EQ(counts.fences, 1u);
+		break;
+	case PMEM2_GRANULARITY_BYTE:
+		EXPECT_EQ(counts.flushes, 0u);
+		EXPECT_EQ(counts.fences, 1u);
+		break;
+	case PMEM2_GRANULARITY_PAGE:
+		EXPECT_EQ(counts.flushes, 0u);
+		EXPECT_EQ(counts.fences, 0u);
+		break;
+	}
+}
+
+/* vdm flags another mover receives, for each caller's flag. */
+TEST_P(async_flags, other_movers_get_only_what_they_support)
+{
+	auto g = GetParam();
+	auto *dms = data_mover_sync_new();
+	auto *dmt = data_mover_threads_new(1, 64, FUTURE_NOTIFIER_NONE);
+	ASSERT_TRUE(dms && dmt);
+	for (struct vdm *inner : {data_mover_sync_get_vdm(dms), data_mover_threads_get_vdm(dmt)}) {
+		recording_mover rec(inner);
+		shm_map m(map_size, g, rec.vdm());
+		ASSERT_NE(m.map(), nullptr);
+		EXPECT_FALSE(m.map()->vdm_owned);
+		const bool hint = vdm_is_supported(inner, VDM_F_NO_CACHE_HINT);
+		const std::uint64_t durable =
+		    g == PMEM2_GRANULARITY_CACHE_LINE ? VDM_F_MEM_DURABLE : 0;
+		for (unsigned f : all_flags) {
+			auto a = pmem2_memcpy_async(m.map(), m.base(), src, 4096, f);
+			FUTURE_BUSY_POLL(&a);
+			EXPECT_EQ(FUTURE_OUTPUT(&a)->dest, m.base());
+			ASSERT_EQ(rec.flags.size(), 1u);
+			std::uint64_t want = durable;
+			if (hint && (f & (PMEM2_F_MEM_NONTEMPORAL | PMEM2_F_MEM_WC)))
+				want |= VDM_F_NO_CACHE_HINT;
+			EXPECT_EQ(rec.flags[0], want) << "caller's flags " << f;
+			rec.flags.clear();
+		}
+	}
+	data_mover_threads_delete(dmt);
+	data_mover_sync_delete(dms);
+}
+
+/*
+ * The persistence work of one aligned 4 KiB copy: exactly one write-back per
+ * line where lines must be written back, one fence where one is needed,
+ * none at PAGE granularity (msync does the job).
+ */
+TEST_P(async_flags, durability_work_is_exactly_what_is_needed)
+{
+	auto g = GetParam();
+	auto *dms = data_mover_sync_new();
+	ASSERT_NE(dms, nullptr);
+	for (int which = 0; which < 2; ++which) {
+		shm_map m(map_size, g, which == 0 ? nullptr : data_mover_sync_get_vdm(dms));
+		ASSERT_NE(m.map(), nullptr);
+		/* TEMPORAL: streaming stores would need no write-back, and are counted apart. */
+		for (unsigned f : {unsigned(PMEM2_F_MEM_TEMPORAL),
+		                   unsigned(PMEM2_F_MEM_TEMPORAL | PMEM2_F_MEM_NODRAIN),
+		                   unsigned(PMEM2_F_MEM_TEMPORAL | PMEM2_F_MEM_NOFLUSH)}) {
+			SCOPED_TRACE(::testing::Message()
+			             << (which == 0 ? "default" : "sync") << " mover, flags " << f);
+			masync::test_hook::start();
+			auto a = pmem2_memcpy_async(m.map(), m.base() + 8192, src, 4096, f);
+			FUTURE_BUSY_POLL(&a);
+			auto counts = masync::test_hook::stop();
+			EXPECT_EQ(FUTURE_OUTPUT(&a)->dest, m.base() + 8192);
+			switch (g) {
+			case PMEM2_GRANULARITY_CACHE_LINE:
+				EXPECT_EQ(counts.flushes, 64u);
+				EXPECT_EQ(counts.fences, 1u);
+				break;
+			case PMEM2_GRANULARITY_BYTE:
+				EXPECT_EQ(counts.flushes, 0u);
+				EXPECT_EQ(counts.fences, 1u);
+				break;
+			case PMEM2_GRANULARITY_PAGE:
+				EXPECT_EQ(counts.flushes, 0u);
+				EXPECT_EQ(counts.fences, 0u);
+				break;
+			}
+		}
+	}
+	data_mover_sync_delete(dms);
+}
+
+INSTANTIATE_TEST_SUITE_P(all, async_flags,
+                         ::testing::Values(PMEM2_GRANULARITY_BYTE, PMEM2_GRANULARITY_CACHE_LINE,
+                                           PMEM2_GRANULARITY_PAGE),
+                         [](const auto &p) { return std::string(granularity_env(p.param)); });
+
+} // namespace
