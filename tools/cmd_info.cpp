@@ -77,9 +77,13 @@ int run_info(const info_options &o)
 		std::printf("  %-12s %s\n", display_name(f.first), f.second ? "yes" : "no");
 
 	kernel_choice k = kernels();
-	std::printf("Memory kernels (%s)\n", k.source.c_str());
+	std::printf("Memory kernels (PMEM_AVX512F, PMEM_AVX, PMEM_NO_CLWB ... change them)\n");
 	std::printf("  %-12s %s\n", "memcpy", k.memcpy_kernel.c_str());
 	std::printf("  %-12s %s\n", "flush", k.flush.c_str());
+	if (k.movnt)
+		std::printf("  %-12s from %zu bytes\n", "non-temporal", k.nt_threshold);
+	else
+		std::printf("  %-12s %s\n", "non-temporal", "off");
 
 	auto regions = nd_regions();
 	std::printf("Persistence\n");

@@ -4,6 +4,7 @@
 #include "machine.hpp"
 
 #include "common/cpu.hpp"
+#include "common/memops.hpp"
 
 #if MASYNC_TOOL_HAVE_PMEM2
 #include <libpmem2.h>
@@ -34,13 +35,6 @@ std::string read_line(const fs::path &p)
 	std::string s;
 	std::getline(in, s);
 	return s;
-}
-
-/* PMDK's convention for the PMEM_* overrides: set to "1" disables, "0" for PMEM_AVX*. */
-bool env_is(const char *name, const char *value)
-{
-	const char *v = std::getenv(name);
-	return v != nullptr && std::strcmp(v, value) == 0;
 }
 
 std::string fs_name(long magic)
@@ -169,32 +163,13 @@ std::vector<std::pair<std::string, bool>> cpu_feature_list()
 
 kernel_choice kernels()
 {
-	/*
-	 * The choice libpmem2's memory functions make (issue 5): the widest
-	 * vector ISA the CPU and OS support, unless PMEM_AVX512F=0 / PMEM_AVX=0;
-	 * CLWB, then CLFLUSHOPT, then CLFLUSH, unless PMEM_NO_CLWB /
-	 * PMEM_NO_CLFLUSHOPT. Derived here from the same rules until src/common
-	 * exports its choice.
-	 */
-	const auto &f = cpu();
+	/* The choice the memory kernels made for this process (src/common/memops). */
+	const auto &c = mem::chosen();
 	kernel_choice k;
-	if (f.avx512f && !env_is("PMEM_AVX512F", "0"))
-		k.memcpy_kernel = "avx512f";
-	else if (f.avx && !env_is("PMEM_AVX", "0"))
-		k.memcpy_kernel = "avx";
-	else if (f.sse2)
-		k.memcpy_kernel = "sse2";
-	else
-		k.memcpy_kernel = "generic";
-	if (f.clwb && !env_is("PMEM_NO_CLWB", "1"))
-		k.flush = "clwb";
-	else if (f.clflushopt && !env_is("PMEM_NO_CLFLUSHOPT", "1"))
-		k.flush = "clflushopt";
-	else if (f.clflush)
-		k.flush = "clflush";
-	else
-		k.flush = "none";
-	k.source = "derived from CPU features and PMEM_* overrides";
+	k.memcpy_kernel = c.isa;
+	k.flush = c.flush;
+	k.movnt = c.movnt;
+	k.nt_threshold = c.nt_threshold;
 	return k;
 }
 
@@ -301,7 +276,8 @@ json machine_json()
 	json &kj = j["kernels"];
 	kj["memcpy"] = k.memcpy_kernel;
 	kj["flush"] = k.flush;
-	kj["source"] = k.source;
+	kj["non_temporal_stores"] = k.movnt;
+	kj["non_temporal_threshold"] = static_cast<unsigned long>(k.nt_threshold);
 	auto regions = nd_regions();
 	json &e = j["eadr"];
 	e["state"] = eadr_state(regions);

@@ -16,6 +16,7 @@
 
 #include "json.hpp"
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -27,9 +28,10 @@ std::vector<std::pair<std::string, bool>> cpu_feature_list();
 
 /* The memory kernels and flush instruction masync uses on this CPU. */
 struct kernel_choice {
-	std::string memcpy_kernel; /* "avx512f", "avx", "sse2", "generic" */
-	std::string flush;         /* "clwb", "clflushopt", "clflush", "none" */
-	std::string source;        /* where the answer comes from */
+	std::string memcpy_kernel;    /* "avx512f", "avx", "sse2", "generic" */
+	std::string flush;            /* "clwb", "clflushopt", "clflush", "none" */
+	bool movnt = false;           /* non-temporal stores available and allowed */
+	std::size_t nt_threshold = 0; /* non-temporal stores from this size on */
 };
 kernel_choice kernels();
 
