@@ -7,8 +7,8 @@
  *
  * Each subcommand (cmd_<name>.cpp) adds itself to the CLI11 application
  * with add_<name>_command(), which returns the function main() runs when
- * that subcommand was chosen. Its exit status: 0 success, 1 failure (the
- * reason is on stderr), 2 bad usage (CLI11's own errors use 105-109).
+ * that subcommand was chosen. Exit status: 0 success, 1 failure (the
+ * reason is on stderr), 2 bad usage (main() maps CLI11's errors to 2).
  *
  * Single-threaded except where a file says otherwise.
  */

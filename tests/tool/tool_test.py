@@ -85,11 +85,13 @@ def need_pmem2():
         raise Skip("masync was built without libpmem2")
 
 
-def expect_failure(args, words, user=None, no_dst=None):
-    """The command fails, says `words` on stderr, claims nothing on stdout."""
+def expect_failure(args, words, user=None, no_dst=None, status=None):
+    """The command fails (with `status` if given), says `words` on stderr,
+    claims nothing on stdout."""
     rc, out, err = run(*args, user=user)
     cmd = "masync " + " ".join(str(a) for a in args)
     expect(rc != 0, "%s: succeeded (exit 0), expected a failure\n%s%s" % (cmd, out, err))
+    expect(status is None or rc == status, "%s: exit status %s, expected %s" % (cmd, rc, status))
     for w in words:
         expect(w.lower() in err.lower(),
                "%s: stderr does not say %r:\n%s" % (cmd, w, err))
@@ -157,7 +159,7 @@ def case_copy_errors():
     dst = path("dst")
     missing = path("no-such-file")
     expect_failure(["copy", missing, dst], ["cannot open the source", "no such file"],
-                   no_dst=dst)
+                   no_dst=dst, status=1)
     os.mkdir(path("dir"))
     expect_failure(["copy", path("dir"), dst], ["source", "is a directory"], no_dst=dst)
     expect_failure(["copy", src, path("dir")], ["destination", "is a directory"])
@@ -166,12 +168,14 @@ def case_copy_errors():
                    ["cannot open the destination", "no such file"])
     expect_failure(["copy", src, src], ["same file"])
     expect(same_content(src, src) and os.path.getsize(src) == 10000, "SRC damaged")
-    expect_failure(["copy", "--mover", "warp", src, dst], ["--mover", "warp"], no_dst=dst)
+    expect_failure(["copy", "--mover", "warp", src, dst], ["--mover", "warp"], no_dst=dst,
+                   status=2)
     expect_failure(["copy", "--threads", "2", "--mover", "sync", src, dst], ["--threads"],
                    no_dst=dst)
     expect_failure(["copy", "--chunk", "12", src, dst], ["--chunk"], no_dst=dst)
-    expect_failure(["frobnicate", src, dst], ["unknown subcommand", "frobnicate"], no_dst=dst)
-    expect_failure(["copy", src], ["DST is required"], no_dst=dst)
+    expect_failure(["frobnicate", src, dst], ["unknown subcommand", "frobnicate"], no_dst=dst,
+                   status=2)
+    expect_failure(["copy", src], ["DST is required"], no_dst=dst, status=2)
     expect_failure(["copy", src, "/dev/null"], ["not a regular file"])
 
     # No space: a sparse source far larger than the file system's free space.
