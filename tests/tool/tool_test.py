@@ -1,0 +1,409 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright 2026, masync authors
+"""Tests of the masync tool: they run the binary and check what it does.
+
+    tool_test.py --masync PATH [--have-pmem2 0|1] [--have-miniasync 0|1]
+                 [--small] CASE
+
+CASE is one of the functions named case_* below. Files are made under
+$MASYNC_TEST_DIR (default /dev/shm) in a private directory that is removed
+afterwards. Exit status 0 pass, 1 fail, 77 skipped (ctest SKIP_RETURN_CODE).
+--small shrinks the benchmark runs (sanitizer builds).
+"""
+import argparse
+import json
+import os
+import random
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+
+SKIP = 77
+ARGS = None
+WORK = None
+
+
+class Skip(Exception):
+    pass
+
+
+def run(*args, user=None, check=None):
+    """Runs masync with args; returns (returncode, stdout, stderr)."""
+    cmd = [ARGS.masync] + [str(a) for a in args]
+    if user is not None:
+        cmd = ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups"] + cmd
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                       timeout=600)
+    if check is not None and p.returncode != check:
+        fail("%s: exit status %d, expected %d\nstdout:\n%s\nstderr:\n%s" %
+             (" ".join(cmd), p.returncode, check, p.stdout, p.stderr))
+    return p.returncode, p.stdout, p.stderr
+
+
+def fail(msg):
+    raise AssertionError(msg)
+
+
+def expect(cond, msg):
+    if not cond:
+        fail(msg)
+
+
+def path(name):
+    return os.path.join(WORK, name)
+
+
+def make_file(name, size, seed=1):
+    rnd = random.Random(seed)
+    p = path(name)
+    with open(p, "wb") as f:
+        left = size
+        while left:
+            n = min(left, 8 << 20)
+            f.write(rnd.randbytes(n))
+            left -= n
+    return p
+
+
+def same_content(a, b):
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            x = fa.read(8 << 20)
+            y = fb.read(8 << 20)
+            if x != y:
+                return False
+            if not x:
+                return True
+
+
+def need_pmem2():
+    if not ARGS.have_pmem2:
+        raise Skip("masync was built without libpmem2")
+
+
+def expect_failure(args, words, user=None, no_dst=None, status=None):
+    """The command fails (with `status` if given), says `words` on stderr,
+    claims nothing on stdout."""
+    rc, out, err = run(*args, user=user)
+    cmd = "masync " + " ".join(str(a) for a in args)
+    expect(rc != 0, "%s: succeeded (exit 0), expected a failure\n%s%s" % (cmd, out, err))
+    expect(status is None or rc == status, "%s: exit status %s, expected %s" % (cmd, rc, status))
+    for w in words:
+        expect(w.lower() in err.lower(),
+               "%s: stderr does not say %r:\n%s" % (cmd, w, err))
+    expect("copied" not in out, "%s: claims a copy on stdout:\n%s" % (cmd, out))
+    if no_dst is not None:
+        expect(not os.path.exists(no_dst), "%s: left %s behind" % (cmd, no_dst))
+    return err
+
+
+# ---- cases ------------------------------------------------------------------
+
+def case_help():
+    rc, out, _ = run("--help", check=0)
+    for sub in ("copy", "info", "bench", "demo"):
+        expect(sub in out, "masync --help does not list %s" % sub)
+        rc, out2, _ = run(sub, "--help", check=0)
+        expect(("Usage: masync %s" % sub) in out2,
+               "masync %s --help prints no usage:\n%s" % (sub, out2))
+    rc, out, _ = run("--version", check=0)
+    expect(out.startswith("masync "), "--version: %r" % out)
+    rc, _, err = run()
+    expect(rc != 0 and "subcommand" in err.lower(), "no subcommand: rc %d, %s" % (rc, err))
+
+
+def case_copy_sizes():
+    need_pmem2()
+    sizes = [0, 1, 4095, (64 << 20) + 3]
+    movers = ["default", "sync", "threads"] if ARGS.have_miniasync else ["default"]
+    for size in sizes:
+        src = make_file("src-%d" % size, size, seed=size + 7)
+        for mover in movers:
+            dst = path("dst-%d-%s" % (size, mover))
+            rc, out, err = run("copy", "--mover", mover, "--verify", src, dst, check=0)
+            expect(os.path.getsize(dst) == size,
+                   "%s mover, %d bytes: DST has %d bytes" % (mover, size, os.path.getsize(dst)))
+            expect(same_content(src, dst), "%s mover, %d bytes: DST differs" % (mover, size))
+            expect("copied" in out and "durable" in out,
+                   "%s mover, %d bytes: no report:\n%s" % (mover, size, out))
+            expect(size == 0 or "verified" in out, "no verification reported:\n%s" % out)
+            os.unlink(dst)
+    # Many small futures, a short last chunk, few in flight.
+    big = path("src-%d" % sizes[-1])
+    dst = path("dst-chunks")
+    run("copy", "--chunk", "64K", "--in-flight", "3", "--progress", "lines", big, dst, check=0)
+    expect(same_content(big, dst), "64 KiB chunks: DST differs")
+    os.unlink(dst)
+    if ARGS.have_miniasync:
+        run("copy", "--mover", "threads", "--threads", "3", "--chunk", "1M", big, dst, check=0)
+        expect(same_content(big, dst), "3 threads: DST differs")
+    # An existing, larger DST is cut to SRC's size; a smaller one extended.
+    small = path("src-4095")
+    with open(dst, "wb") as f:
+        f.write(b"\xee" * (1 << 20))
+    run("copy", "-q", small, dst, check=0)
+    expect(os.path.getsize(dst) == 4095 and same_content(small, dst), "larger DST not cut")
+    run("copy", "-q", big, dst, check=0)
+    expect(same_content(big, dst), "smaller DST not extended")
+    run("copy", "-q", path("src-0"), dst, check=0)
+    expect(os.path.getsize(dst) == 0, "DST not emptied by an empty SRC")
+
+
+def case_copy_errors():
+    need_pmem2()
+    src = make_file("src", 10000)
+    dst = path("dst")
+    missing = path("no-such-file")
+    expect_failure(["copy", missing, dst], ["cannot open the source", "no such file"],
+                   no_dst=dst, status=1)
+    os.mkdir(path("dir"))
+    expect_failure(["copy", path("dir"), dst], ["source", "is a directory"], no_dst=dst)
+    expect_failure(["copy", src, path("dir")], ["destination", "is a directory"])
+    expect(os.listdir(path("dir")) == [], "a directory DST was written into")
+    expect_failure(["copy", src, path("no-such-dir/dst")],
+                   ["cannot open the destination", "no such file"])
+    expect_failure(["copy", src, src], ["same file"])
+    expect(same_content(src, src) and os.path.getsize(src) == 10000, "SRC damaged")
+    expect_failure(["copy", "--mover", "warp", src, dst], ["--mover", "warp"], no_dst=dst,
+                   status=2)
+    expect_failure(["copy", "--threads", "2", "--mover", "sync", src, dst], ["--threads"],
+                   no_dst=dst)
+    expect_failure(["copy", "--chunk", "12", src, dst], ["--chunk"], no_dst=dst)
+    expect_failure(["frobnicate", src, dst], ["unknown subcommand", "frobnicate"], no_dst=dst,
+                   status=2)
+    expect_failure(["copy", src], ["DST is required"], no_dst=dst, status=2)
+    expect_failure(["copy", src, "/dev/null"], ["not a regular file"])
+
+    # No space: a sparse source far larger than the file system's free space.
+    huge = path("huge-sparse")
+    with open(huge, "wb") as f:
+        f.truncate(1 << 40)
+    expect_failure(["copy", huge, dst], ["no space"], no_dst=dst)
+    # ... and an existing DST is not claimed either.
+    with open(dst, "wb") as f:
+        f.write(b"x")
+    expect_failure(["copy", huge, dst], ["no space"])
+    os.unlink(dst)
+
+    # No permission: as an unprivileged user (root ignores file modes).
+    user = None
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            raise Skip("running as root without setpriv: cannot test permissions")
+        user = 65534  # nobody
+    locked = path("locked")
+    os.mkdir(locked, 0o755)
+    os.chmod(WORK, 0o755)
+    expect_failure(["copy", src, os.path.join(locked, "dst")],
+                   ["cannot open the destination", "permission denied"], user=user,
+                   no_dst=os.path.join(locked, "dst"))
+    secret = make_file("secret", 100)
+    os.chmod(secret, 0)
+    open_dir = path("open")
+    os.mkdir(open_dir, 0o777)
+    os.chmod(open_dir, 0o777)
+    expect_failure(["copy", secret, os.path.join(open_dir, "dst")],
+                   ["cannot open the source", "permission denied"], user=user,
+                   no_dst=os.path.join(open_dir, "dst"))
+    readonly = make_file("readonly", 100)
+    os.chmod(readonly, 0o444)
+    expect_failure(["copy", src, readonly], ["cannot open the destination", "permission denied"],
+                   user=user)
+
+
+CPU_FLAGS = {"avx512f": "avx512f", "avx2": "avx2", "clwb": "clwb", "clflushopt": "clflushopt",
+             "movdir64b": "movdir64b", "enqcmd": "enqcmd", "waitpkg": "waitpkg"}
+
+
+def cpuinfo_flags():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("flags"):
+                return set(line.split(":", 1)[1].split())
+    return set()
+
+
+def case_info_json():
+    rc, out, err = run("info", "--json", check=0)
+    j = json.loads(out)
+    flags = cpuinfo_flags()
+    for key, flag in CPU_FLAGS.items():
+        expect(isinstance(j["cpu"][key], bool), "cpu.%s is not a boolean" % key)
+        if flags:
+            expect(j["cpu"][key] == (flag in flags),
+                   "cpu.%s is %s, /proc/cpuinfo says %s" % (key, j["cpu"][key], flag in flags))
+    expect(j["kernels"]["memcpy"] in ("avx512f", "avx", "sse2", "generic"), str(j["kernels"]))
+    expect(j["kernels"]["flush"] in ("clwb", "clflushopt", "clflush", "none"), str(j["kernels"]))
+    if j["cpu"]["clwb"]:
+        expect(j["kernels"]["flush"] == "clwb", "CLWB present but not chosen")
+    expect(isinstance(j["eadr"]["state"], str) and isinstance(j["eadr"]["regions"], list),
+           "eadr: %s" % j["eadr"])
+    nd = "/sys/bus/nd/devices"
+    regions = [d for d in os.listdir(nd) if d.startswith("region")] if os.path.isdir(nd) else []
+    expect(len(j["eadr"]["regions"]) == len(regions), "eadr regions differ from sysfs")
+    expect(isinstance(j["dsa"], list), "dsa is not a list")
+    dsa = "/sys/bus/dsa/devices"
+    devs = [d for d in os.listdir(dsa) if d.startswith("dsa")] if os.path.isdir(dsa) else []
+    expect(len(j["dsa"]) == len(devs), "dsa devices differ from sysfs")
+    expect("path" not in j, "a path reported without PATH")
+
+    # PMEM_NO_CLWB moves the flush choice along, as in PMDK.
+    if j["cpu"]["clwb"] and j["cpu"]["clflushopt"]:
+        env = dict(os.environ, PMEM_NO_CLWB="1")
+        p = subprocess.run([ARGS.masync, "info", "--json"], stdout=subprocess.PIPE, env=env,
+                           text=True, check=True)
+        expect(json.loads(p.stdout)["kernels"]["flush"] == "clflushopt",
+               "PMEM_NO_CLWB=1 does not change the flush instruction")
+
+    # PATH: a directory (probed with a temporary file) and a file.
+    rc, out, err = run("info", "--json", WORK)
+    j = json.loads(out)
+    expect(j["path"]["path"] == WORK and j["path"]["probed_with_temporary_file"] is True,
+           str(j["path"]))
+    expect(os.listdir(WORK) == [], "info left its probe file behind: %s" % os.listdir(WORK))
+    if ARGS.have_pmem2:
+        expect(rc == 0, "info --json DIR failed: %s" % err)
+        expect(j["path"]["granularity"] in ("BYTE", "CACHE_LINE", "PAGE"), str(j["path"]))
+        if j["path"]["filesystem"] == "tmpfs":
+            expect(j["path"]["granularity"] == "PAGE", "tmpfs is not PAGE granularity")
+        f = make_file("probe-me", 8192)
+        rc, out, err = run("info", "--json", f, check=0)
+        j2 = json.loads(out)
+        expect(j2["path"]["probed_with_temporary_file"] is False, str(j2["path"]))
+        expect(j2["path"]["granularity"] == j["path"]["granularity"], str(j2["path"]))
+        expect(open(f, "rb").read() == open(f, "rb").read() and os.path.getsize(f) == 8192,
+               "info changed the file")
+        rc, out, err = run("info", WORK, check=0)
+        expect("granularity" in out and j["path"]["granularity"] in out, out)
+    else:
+        expect(rc != 0 and j["path"]["granularity"] is None, "no libpmem2, yet a granularity")
+    rc, out, err = run("info", path("missing"))
+    expect(rc != 0 and "cannot access" in err, "info on a missing path: rc %d %s" % (rc, err))
+    rc, out, err = run("info", check=0)
+    for word in ("AVX-512F", "AVX2", "CLWB", "CLFLUSHOPT", "MOVDIR64B", "ENQCMD", "WAITPKG",
+                 "eADR", "DSA"):
+        expect(word in out, "info does not mention %s:\n%s" % (word, out))
+
+
+def bench_args():
+    a = ["bench", "--quick"]
+    if ARGS.small:
+        a += ["--sizes", "4K,256K", "--time", "0.002", "--rounds", "1"]
+    return a
+
+
+def case_bench_json():
+    rc, out, err = run(*(bench_args() + ["--json", "--dir", WORK]), check=0)
+    j = json.loads(out)  # JSON alone on stdout
+    movers = j["movers"]
+    expect(movers, "no mover results")
+    sizes = sorted({c["size"] for c in movers})
+    expect(sizes, "no sizes")
+    for size in sizes:
+        row = [c for c in movers if c["size"] == size]
+        expect(row[0]["method"] == "memcpy" and abs(row[0]["ratio"] - 1.0) < 1e-9,
+               "the baseline is not memcpy at ratio 1: %s" % row[0])
+        names = [c["method"] for c in row]
+        if ARGS.have_miniasync:
+            expect("sync mover" in names and any(n.startswith("threads mover") for n in names),
+                   "movers missing at %d: %s" % (size, names))
+        for c in row:
+            expect(c["gib_per_s"] > 0 and c["ratio"] > 0, "empty measurement: %s" % c)
+            expect(c["operation"] == "memcpy", str(c))
+    expect(j["pmem2"]["available"] == bool(ARGS.have_pmem2), str(j["pmem2"]))
+    if ARGS.have_pmem2:
+        res = j["pmem2"]["results"]
+        ops = {c["operation"] for c in res}
+        expect(ops == {"memcpy", "memset"}, "pmem2 operations: %s" % ops)
+        expect(all(c["gib_per_s"] > 0 for c in res), "an empty pmem2 measurement")
+        expect(j["pmem2"]["granularity"] in ("BYTE", "CACHE_LINE", "PAGE"), str(j["pmem2"]))
+    expect(j["config"]["quick"] is True, str(j["config"]))
+    expect(isinstance(j["machine"]["cpu"]["avx2"], bool), "no machine description")
+    expect(os.listdir(WORK) == [], "bench left files in --dir: %s" % os.listdir(WORK))
+    # The table, for people.
+    rc, out, err = run(*(bench_args() + ["--dir", WORK]), check=0)
+    expect("Movers against plain memcpy" in out and "memcpy" in out, out)
+
+
+def check_png(p):
+    with open(p, "rb") as f:
+        data = f.read()
+    expect(data[:8] == b"\x89PNG\r\n\x1a\n", "%s: no PNG signature" % p)
+    length, kind = struct.unpack(">I4s", data[8:16])
+    expect(kind == b"IHDR" and length == 13, "%s: first chunk is %r (%d bytes)" % (p, kind, length))
+    ihdr = data[16:29]
+    width, height, depth, color = struct.unpack(">IIBB", ihdr[:10])
+    expect(width > 0 and height > 0 and depth in (1, 2, 4, 8, 16), "bad IHDR %s" % (ihdr,))
+    crc, = struct.unpack(">I", data[29:33])
+    expect(crc == zlib.crc32(data[12:29]) & 0xffffffff, "%s: IHDR CRC mismatch" % p)
+    expect(b"IEND" in data[-12:], "%s: no IEND chunk" % p)
+    return width, height
+
+
+def case_plot_png():
+    if shutil.which("gnuplot") is None:
+        raise Skip("gnuplot is not installed")
+    png = path("chart.png")
+    rc, out, err = run(*(bench_args() + ["--json", "--plot", png, "--dir", WORK]), check=0)
+    json.loads(out)
+    w, h = check_png(png)
+    expect(w >= 320 and h >= 200, "tiny chart %dx%d" % (w, h))
+    expect_failure(bench_args() + ["--plot", path("chart.jpg")], ["--plot", ".png"])
+
+
+def case_demo():
+    need_pmem2()
+    rc, out, err = run("demo", WORK, "--size", "3M", check=0)
+    for word in ("This machine", "granularity", "Copied", "Verified", "Removed"):
+        expect(word in out, "demo output lacks %r:\n%s" % (word, out))
+    expect(os.listdir(WORK) == [], "demo left files behind: %s" % os.listdir(WORK))
+    rc, out, err = run("demo", WORK, "--size", "1M", "--keep", check=0)
+    kept = [d for d in os.listdir(WORK) if d.startswith("masync-demo-")]
+    expect(len(kept) == 1, "--keep kept %s" % kept)
+    d = path(kept[0])
+    expect(same_content(os.path.join(d, "sample.bin"), os.path.join(d, "copy.bin")),
+           "the kept copy differs from the sample")
+    expect_failure(["demo", path("missing-dir")], ["missing-dir"])
+
+
+def main():
+    global ARGS, WORK
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--masync", required=True)
+    ap.add_argument("--have-pmem2", type=int, default=1)
+    ap.add_argument("--have-miniasync", type=int, default=1)
+    ap.add_argument("--small", action="store_true")
+    ap.add_argument("case")
+    ARGS = ap.parse_args()
+    fn = globals().get("case_" + ARGS.case)
+    if fn is None:
+        print("unknown case %s" % ARGS.case, file=sys.stderr)
+        return 2
+    base = os.environ.get("MASYNC_TEST_DIR", "/dev/shm")
+    WORK = tempfile.mkdtemp(prefix="masync-tool-test-", dir=base)
+    try:
+        fn()
+    except Skip as e:
+        print("SKIP: %s" % e)
+        return SKIP
+    except AssertionError as e:
+        print("FAIL: %s" % e, file=sys.stderr)
+        return 1
+    finally:
+        for root, dirs, files in os.walk(WORK):
+            for name in dirs + files:
+                try:
+                    os.chmod(os.path.join(root, name), 0o700)
+                except OSError:
+                    pass
+        shutil.rmtree(WORK, ignore_errors=True)
+    print("PASS: %s" % ARGS.case)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright 2026, masync authors */
+
+/*
+ * tools/cmd_copy.cpp -- `masync copy SRC DST`: SRC's bytes into a libpmem2
+ * mapping of DST, durably, with many futures in flight on a mover.
+ */
+#include "copy.hpp"
+#include "mover.hpp"
+#include "tool.hpp"
+
+#include <cstdio>
+#include <memory>
+
+namespace masync::tool
+{
+namespace
+{
+
+struct copy_cli {
+	copy_options o;
+	std::string progress = "auto";
+	bool quiet = false;
+};
+
+int run_copy(copy_cli &c)
+{
+	if (c.o.threads != 0 && c.o.mover != "threads")
+		throw failure("--threads applies to --mover threads only");
+	c.o.progress_mode = c.quiet ? progress::mode::none : progress::parse(c.progress);
+	copy_report r = copy_file(c.o);
+	if (c.quiet)
+		return 0;
+	std::printf("copied %s (%llu bytes) from %s to %s in %s (%s)\n",
+	            human_bytes(double(r.bytes)).c_str(), static_cast<unsigned long long>(r.bytes),
+	            c.o.src.c_str(), c.o.dst.c_str(), human_seconds(r.seconds).c_str(),
+	            human_rate(r.seconds > 0 ? double(r.bytes) / r.seconds : 0).c_str());
+	if (r.bytes > 0) {
+		std::printf("  %s, %llu futures of up to %s, %u in flight, %s\n", r.method.c_str(),
+		            static_cast<unsigned long long>(r.futures),
+		            human_bytes(double(r.chunk)).c_str(), r.in_flight, r.mover.c_str());
+		std::printf("  durable: %s, granularity %s\n", r.durability.c_str(),
+		            r.granularity.c_str());
+	} else {
+		std::printf("  durable: %s\n", r.durability.c_str());
+	}
+	if (r.verified)
+		std::printf("  verified: %s re-read and equal to the source (%s)\n",
+		            c.o.dst.c_str(), human_seconds(r.verify_seconds).c_str());
+	return 0;
+}
+
+} // namespace
+
+command_fn add_copy_command(CLI::App &app)
+{
+	auto c = std::make_shared<copy_cli>();
+	CLI::App *sub = app.add_subcommand(
+	    "copy", "Copy SRC into a libpmem2 mapping of DST (created, or resized to SRC's size) "
+	            "with pmem2_memcpy_async futures; DST is durable when it reports success.");
+	sub->add_option("SRC", c->o.src, "The file to copy")->required();
+	sub->add_option("DST", c->o.dst, "The file to write (not a directory)")->required();
+	sub->add_option("-m,--mover", c->o.mover,
+	                "The data mover: default (libpmem2's own, on this thread), sync "
+	                "(synchronous mover) or threads (worker threads)")
+	    ->check(CLI::IsMember(mover::names()))
+	    ->capture_default_str();
+	sub->add_option("-t,--threads", c->o.threads,
+	                "Workers of the threads mover (default: one per CPU)")
+	    ->check(CLI::Range(1u, 1024u));
+	sub->add_option("-c,--chunk", c->o.chunk,
+	                "Bytes per future, with a unit: 64K, 4MiB ... (default: 4 MiB with "
+	                "threads, 2 MiB otherwise)")
+	    ->transform(CLI::AsSizeValue(false))
+	    ->check(CLI::Range(std::size_t(4096), std::size_t(1) << 30));
+	sub->add_option("-j,--in-flight", c->o.in_flight,
+	                "Futures in flight (default: 4 per worker, at least 4)")
+	    ->check(CLI::Range(1u, 65536u));
+	sub->add_flag("--verify", c->o.verify,
+	              "Read DST back (pread) after the copy and compare it with SRC");
+	sub->add_option("--progress", c->progress,
+	                "Progress on stderr: auto (a bar on a terminal, else a line a second), "
+	                "bar, lines or none")
+	    ->check(CLI::IsMember({"auto", "bar", "lines", "none"}))
+	    ->capture_default_str();
+	sub->add_flag("-q,--quiet", c->quiet, "No progress and no report; only errors");
+	return [c] { return run_copy(*c); };
+}
+
+} // namespace masync::tool

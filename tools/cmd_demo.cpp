@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright 2026, masync authors */
+
+/*
+ * tools/cmd_demo.cpp -- `masync demo [DIR]`: the project's main job in a few
+ * seconds. Makes a sample file, copies it durably into a libpmem2 mapping
+ * under /dev/shm (or DIR), verifies it, and says what happened at each step.
+ */
+#include "copy.hpp"
+#include "machine.hpp"
+#include "mover.hpp"
+#include "tool.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace masync::tool
+{
+namespace
+{
+
+struct demo_options {
+	std::string dir = "/dev/shm";
+	std::size_t size = std::size_t(64) << 20;
+	std::string mover = default_mover_name();
+	unsigned threads = 0;
+	bool keep = false;
+};
+
+/* Writes `size` pseudo-random bytes (splitmix64) to a new file at path. */
+void make_sample(const std::string &path, std::size_t size)
+{
+	int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		fail_errno("cannot create the sample file " + path, errno);
+	std::vector<std::uint64_t> buf((std::size_t(1) << 20) / sizeof(std::uint64_t));
+	std::uint64_t x = 0x6d61737973636f70ULL; /* fixed: the same sample every run */
+	std::size_t left = size;
+	while (left > 0) {
+		for (auto &w : buf) {
+			std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+			z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+			z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+			w = z ^ (z >> 31);
+		}
+		std::size_t n = std::min(left, buf.size() * sizeof(std::uint64_t));
+		const char *p = reinterpret_cast<const char *>(buf.data());
+		std::size_t off = 0;
+		while (off < n) {
+			ssize_t w = write(fd, p + off, n - off);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				int err = errno;
+				close(fd);
+				fail_errno("cannot write the sample file " + path, err);
+			}
+			off += std::size_t(w);
+		}
+		left -= n;
+	}
+	if (close(fd) != 0)
+		fail_errno("cannot write the sample file " + path, errno);
+}
+
+const char *yes_no(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+int run_demo(const demo_options &o)
+{
+	double t0 = now_seconds();
+	std::printf("masync demo: a file copied durably into a persistent-memory mapping\n\n");
+
+	/* 1. The machine and the place. */
+	std::printf("1. This machine\n");
+	std::string features;
+	for (const auto &f : cpu_feature_list()) {
+		if (f.first == "avx" || f.first == "sse2" || f.first == "clflush")
+			continue;
+		features += (features.empty() ? "" : ", ") + f.first + " " + yes_no(f.second);
+	}
+	std::printf("   CPU: %s\n", features.c_str());
+	kernel_choice k = kernels();
+	auto dsa = dsa_devices();
+	std::printf("   memory kernels: %s, flush: %s; eADR: %s; Intel DSA devices: %zu\n",
+	            k.memcpy_kernel.c_str(), k.flush.c_str(), eadr_state(nd_regions()).c_str(),
+	            dsa.size());
+	path_probe probe = probe_path(o.dir);
+	if (probe.granularity.empty())
+		throw failure("cannot use " + o.dir + ": " + probe.error);
+	std::printf("   %s: %s, libpmem2 store granularity %s\n\n", o.dir.c_str(),
+	            probe.filesystem.c_str(), probe.granularity.c_str());
+
+	/* 2. A sample file. */
+	std::string tmpl = (fs::path(o.dir) / "masync-demo-XXXXXX").string();
+	if (mkdtemp(tmpl.data()) == nullptr)
+		fail_errno("cannot create a directory in " + o.dir, errno);
+	struct remover {
+		std::string dir;
+		bool keep;
+		~remover()
+		{
+			if (!keep) {
+				std::error_code ec;
+				fs::remove_all(dir, ec);
+			}
+		}
+	} rm{tmpl, o.keep};
+	std::string sample = (fs::path(tmpl) / "sample.bin").string();
+	std::string copy = (fs::path(tmpl) / "copy.bin").string();
+	double s0 = now_seconds();
+	make_sample(sample, o.size);
+	std::printf("2. Made a sample file of %s of pseudo-random bytes (%s)\n   %s\n\n",
+	            human_bytes(double(o.size)).c_str(), human_seconds(now_seconds() - s0).c_str(),
+	            sample.c_str());
+
+	/* 3. The durable copy, verified. */
+	copy_options co;
+	co.src = sample;
+	co.dst = copy;
+	co.mover = o.mover;
+	co.threads = o.threads;
+	co.verify = true;
+	co.progress_mode = progress::mode::automatic;
+	co.label = "demo copy";
+	copy_report r = copy_file(co);
+	std::printf("3. Copied it into a libpmem2 mapping of a new file\n   %s\n", copy.c_str());
+	if (r.bytes > 0) {
+		std::printf("   %s: %llu futures of up to %s, %u in flight, on the %s\n",
+		            r.method.c_str(), static_cast<unsigned long long>(r.futures),
+		            human_bytes(double(r.chunk)).c_str(), r.in_flight, r.mover.c_str());
+		std::printf("   durable when each future completed: %s\n", r.durability.c_str());
+	}
+	std::printf("   %s in %s (%s), counting open, allocation, mapping and persistence\n\n",
+	            human_bytes(double(r.bytes)).c_str(), human_seconds(r.seconds).c_str(),
+	            human_rate(r.seconds > 0 ? double(r.bytes) / r.seconds : 0).c_str());
+	std::printf("4. Verified: read back with pread(2), byte for byte equal to the sample "
+	            "(%s)\n\n",
+	            human_seconds(r.verify_seconds).c_str());
+
+	if (o.keep)
+		std::printf("5. Kept the files in %s\n\n", tmpl.c_str());
+	else
+		std::printf("5. Removed %s (--keep keeps it)\n\n", tmpl.c_str());
+	std::printf("Done in %s. Next: 'masync info %s', 'masync copy --help', "
+	            "'masync bench --quick'.\n",
+	            human_seconds(now_seconds() - t0).c_str(), o.dir.c_str());
+	return 0;
+}
+
+} // namespace
+
+command_fn add_demo_command(CLI::App &app)
+{
+	auto o = std::make_shared<demo_options>();
+	CLI::App *sub = app.add_subcommand(
+	    "demo", "Make a sample file, copy it durably into a libpmem2 mapping under /dev/shm "
+	            "(or DIR), verify it and explain each step.");
+	sub->add_option("DIR", o->dir, "Where to make the files (removed afterwards)")
+	    ->check(CLI::ExistingDirectory)
+	    ->capture_default_str();
+	sub->add_option("-s,--size", o->size,
+	                "Size of the sample file, with a unit: 1M, 256MiB ...")
+	    ->transform(CLI::AsSizeValue(false))
+	    ->default_str("64MiB");
+	sub->add_option("-m,--mover", o->mover, "The data mover: default, sync or threads")
+	    ->check(CLI::IsMember(mover::names()))
+	    ->capture_default_str();
+	sub->add_option("-t,--threads", o->threads,
+	                "Workers of the threads mover (default: one per CPU)")
+	    ->check(CLI::Range(1u, 1024u));
+	sub->add_flag("-k,--keep", o->keep, "Keep the sample and the copy");
+	return [o] { return run_demo(*o); };
+}
+
+} // namespace masync::tool

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright 2026, masync authors */
+
+/*
+ * tools/cmd_info.cpp -- `masync info [PATH] [--json]`: what this machine
+ * gives masync, and the granularity libpmem2 gives PATH.
+ */
+#include "machine.hpp"
+#include "tool.hpp"
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+namespace masync::tool
+{
+namespace
+{
+
+struct info_options {
+	std::string path;
+	bool json_output = false;
+};
+
+const char *display_name(const std::string &f)
+{
+	static const std::pair<const char *, const char *> names[] = {
+	    {"avx512f", "AVX-512F"}, {"avx2", "AVX2"},           {"avx", "AVX"},
+	    {"sse2", "SSE2"},        {"clwb", "CLWB"},           {"clflushopt", "CLFLUSHOPT"},
+	    {"clflush", "CLFLUSH"},  {"movdir64b", "MOVDIR64B"}, {"enqcmd", "ENQCMD"},
+	    {"waitpkg", "WAITPKG"}};
+	for (const auto &n : names)
+		if (f == n.first)
+			return n.second;
+	return f.c_str();
+}
+
+const char *granularity_meaning(const std::string &g)
+{
+	if (g == "BYTE")
+		return "stores are durable once fenced (eADR or equivalent)";
+	if (g == "CACHE_LINE")
+		return "durable after cache-line flushes and a fence";
+	if (g == "PAGE")
+		return "durable after msync (page cache or no DAX)";
+	return "";
+}
+
+json path_json(const path_probe &p)
+{
+	json j = json::object();
+	j["path"] = p.path;
+	j["probed_with_temporary_file"] = p.directory;
+	j["filesystem"] = p.filesystem.empty() ? json() : json(p.filesystem);
+	j["granularity"] = p.granularity.empty() ? json() : json(p.granularity);
+	if (!p.error.empty())
+		j["error"] = p.error;
+	return j;
+}
+
+int run_info(const info_options &o)
+{
+	path_probe probe;
+	if (!o.path.empty())
+		probe = probe_path(o.path);
+
+	if (o.json_output) {
+		json j = machine_json();
+		if (!o.path.empty())
+			j["path"] = path_json(probe);
+		std::cout << j.dump() << "\n";
+		return probe.granularity.empty() && !o.path.empty() ? 1 : 0;
+	}
+
+	std::printf("CPU features\n");
+	for (const auto &f : cpu_feature_list())
+		std::printf("  %-12s %s\n", display_name(f.first), f.second ? "yes" : "no");
+
+	kernel_choice k = kernels();
+	std::printf("Memory kernels (PMEM_AVX512F, PMEM_AVX, PMEM_NO_CLWB ... change them)\n");
+	std::printf("  %-12s %s\n", "memcpy", k.memcpy_kernel.c_str());
+	std::printf("  %-12s %s\n", "flush", k.flush.c_str());
+	if (k.movnt)
+		std::printf("  %-12s from %zu bytes\n", "non-temporal", k.nt_threshold);
+	else
+		std::printf("  %-12s %s\n", "non-temporal", "off");
+
+	auto regions = nd_regions();
+	std::printf("Persistence\n");
+	std::printf("  %-12s %s\n", "eADR", eadr_state(regions).c_str());
+	for (const auto &r : regions)
+		std::printf("  %-12s persistence_domain %s\n", r.name.c_str(),
+		            r.persistence_domain.c_str());
+
+	auto dsa = dsa_devices();
+	std::printf("Intel DSA\n");
+	if (dsa.empty())
+		std::printf("  %-12s %s\n", "devices", "none (no /sys/bus/dsa/devices)");
+	for (const auto &d : dsa)
+		std::printf("  %-12s %s, %d of %d work queues enabled, %d engines\n",
+		            d.name.c_str(), d.state.c_str(), d.enabled_work_queues, d.work_queues,
+		            d.engines);
+
+	if (o.path.empty())
+		return 0;
+	std::printf("Path %s%s\n", probe.path.c_str(),
+	            probe.directory ? " (probed with a temporary file)" : "");
+	if (!probe.filesystem.empty())
+		std::printf("  %-12s %s\n", "filesystem", probe.filesystem.c_str());
+	if (!probe.granularity.empty()) {
+		std::printf("  %-12s %s: %s\n", "granularity", probe.granularity.c_str(),
+		            granularity_meaning(probe.granularity));
+		return 0;
+	}
+	std::fflush(stdout);
+	std::fprintf(stderr, "masync info: %s: %s\n", probe.path.c_str(), probe.error.c_str());
+	return 1;
+}
+
+} // namespace
+
+command_fn add_info_command(CLI::App &app)
+{
+	auto o = std::make_shared<info_options>();
+	CLI::App *sub = app.add_subcommand(
+	    "info",
+	    "Show the CPU features, memory kernels, flush instruction, eADR and DSA devices "
+	    "masync finds, and the store granularity libpmem2 gives PATH.");
+	sub->add_option("PATH", o->path,
+	                "A file, or a directory (probed with a temporary file), whose libpmem2 "
+	                "store granularity to report");
+	sub->add_flag("--json", o->json_output, "Print one JSON object on stdout instead");
+	return [o] { return run_info(*o); };
+}
+
+} // namespace masync::tool
