@@ -300,8 +300,8 @@ void stop_workers(data_mover_threads *m, std::size_t started) noexcept
 threads_config threads_default_config()
 {
 	threads_config c;
-	c.inline_max = env_size("MASYNC_THREADS_INLINE_MAX", 256);
-	c.chunk_size = env_size("MASYNC_THREADS_CHUNK", std::size_t(1) << 20);
+	c.inline_max = env_size("MASYNC_THREADS_INLINE_MAX", 1024);
+	c.chunk_size = env_size("MASYNC_THREADS_CHUNK", std::size_t(256) << 10);
 	if (c.chunk_size < 4096)
 		c.chunk_size = 4096;
 	c.spin_ns = static_cast<std::uint32_t>(env_size("MASYNC_THREADS_SPIN_NS", 50000));
