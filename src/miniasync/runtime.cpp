@@ -7,7 +7,10 @@
  * One wait is a loop of passes. Before a pass it reads its thread's wake
  * sequence (runtime_waiter.hpp); the pass polls every unfinished future
  * once, ASYNC futures first, each group in the caller's order, and notes
- * which notifier each still-unfinished future chose. Then:
+ * which notifier each still-unfinished future chose. A future keeps the last
+ * notifier it reported: vdm futures report theirs only in op_start (their
+ * first poll) and none in op_check, yet their waker still comes; only a
+ * future that never reported one counts as NONE. Then:
  *   - all complete                   -> return;
  *   - some future completed          -> next pass at once (back-off reset);
  *   - only WAKER futures left        -> spin briefly (adaptive) watching the
@@ -15,7 +18,8 @@
  *   - some NONE/POLLER futures       -> back-off step (spin, then yield, then
  *     futex sleeps of growing length, at most max_backoff_sleep_ns), cut
  *     short by a waker or by a non-zero poller word; then the next pass.
- * Nothing is allocated: the per-pass state lives on the stack.
+ * Nothing is allocated: the per-wait state (2 bits of remembered notifier
+ * per future) and the per-pass state live on the stack.
  */
 
 #include "libminiasync/runtime.h"
@@ -51,9 +55,18 @@ namespace masync::detail
 namespace
 {
 
-/* Defaults. A futex wake-up costs ~25 us here, so spinning up to a bit more pays. */
-constexpr std::uint32_t spin_initial_ns = 10'000;
-constexpr std::uint32_t spin_min_ns = 1'000;
+/*
+ * Defaults. A futex wake-up costs ~25-50 us here, so spinning up to a bit
+ * more pays. The budget shrinks on a miss and grows on a hit; its floor used
+ * to be 1 us, where it stuck after a burst of load (misses only shrink it),
+ * so every later wait paid a futex wake: 4 KiB round trip through the
+ * threads mover p50 ~50 us. With a 30 us floor it is ~1.1 us (measured by
+ * the threads-mover engineer). The spin happens once per wait and once per
+ * safety time-out (every waker_safety_ns): waiting 300 ms for a waker spins
+ * at most 30 x 40 us = 1.2 ms, 0.4 % CPU, within the 1 % goal.
+ */
+constexpr std::uint32_t spin_initial_ns = 30'000;
+constexpr std::uint32_t spin_min_ns = 30'000;
 constexpr std::uint32_t spin_max_ns = 40'000;
 /*
  * A wait with only WAKER futures sleeps until woken; the time-out only
@@ -68,7 +81,11 @@ constexpr unsigned backoff_spin_steps = 6;  /* 4, 8, ..., 128 pauses */
 constexpr unsigned backoff_yield_steps = 3; /* sched_yield */
 constexpr std::uint64_t backoff_first_sleep_ns = 10'000;
 
-/* Futures whose ASYNC pass is remembered exactly (a bitmap on the stack: 1 KiB). */
+/*
+ * Futures whose ASYNC pass is remembered exactly (a bitmap on the stack:
+ * 1 KiB) and whose last reported notifier is remembered (2 bits each: 2 KiB).
+ * Beyond it a future's notifier is what its latest poll reported.
+ */
 constexpr std::size_t exact_order_limit = 8192;
 /* Poller words watched while waiting; more POLLER futures are treated as NONE. */
 constexpr unsigned max_watched = 8;
@@ -100,7 +117,26 @@ struct pass_result {
 	std::uint64_t *watched[max_watched];
 };
 
-void poll_one(struct future *f, waiter *w, pass_result &r) noexcept
+/* The notifier each future reported last in this wait, 2 bits per future. */
+struct notifier_memory {
+	std::uint64_t bits[exact_order_limit * 2 / 64];
+
+	unsigned get(std::size_t i) const noexcept
+	{
+		return static_cast<unsigned>(bits[i / 32] >> (i % 32 * 2)) & 3u;
+	}
+	void set(std::size_t i, unsigned kind) noexcept
+	{
+		std::uint64_t &b = bits[i / 32];
+		b = (b & ~(std::uint64_t(3) << (i % 32 * 2))) |
+		    (std::uint64_t(kind & 3u) << (i % 32 * 2));
+	}
+};
+static_assert(FUTURE_NOTIFIER_NONE == 0 && FUTURE_NOTIFIER_WAKER < 4 && FUTURE_NOTIFIER_POLLER < 4);
+
+/* Polls future i; `mem` is nullptr when i is beyond exact_order_limit. */
+void poll_one(struct future *f, waiter *w, pass_result &r, notifier_memory *mem,
+              std::size_t i) noexcept
 {
 	struct future_notifier n;
 	n.waker.data = w;
@@ -114,12 +150,21 @@ void poll_one(struct future *f, waiter *w, pass_result &r) noexcept
 		return;
 	}
 	r.remaining++;
-	switch (n.notifier_used) {
+	unsigned used = static_cast<unsigned>(n.notifier_used);
+	if (mem != nullptr) {
+		if (used == FUTURE_NOTIFIER_NONE)
+			used = mem->get(i); /* its earlier waker or poller word still counts */
+		else if (used == FUTURE_NOTIFIER_WAKER || used == FUTURE_NOTIFIER_POLLER)
+			mem->set(i, used);
+	}
+	switch (used) {
 	case FUTURE_NOTIFIER_WAKER:
 		r.any_waker = true;
 		break;
 	case FUTURE_NOTIFIER_POLLER:
-		if (n.poller.ptr_to_monitor != nullptr && r.npollers < max_watched) {
+		/* A remembered POLLER without a word this time: nothing to watch, back off. */
+		if (n.notifier_used == FUTURE_NOTIFIER_POLLER &&
+		    n.poller.ptr_to_monitor != nullptr && r.npollers < max_watched) {
 			r.watched[r.npollers++] = n.poller.ptr_to_monitor;
 			break;
 		}
@@ -143,7 +188,8 @@ inline bool is_async(struct future *f) noexcept
  * property is asked again instead, so a future whose ASYNC property went
  * away while it was polled may be polled a second time in that pass.
  */
-pass_result run_pass(struct future *const *futs, std::size_t nfuts, waiter *w) noexcept
+pass_result run_pass(struct future *const *futs, std::size_t nfuts, waiter *w,
+                     notifier_memory &mem) noexcept
 {
 	pass_result r;
 	std::uint64_t polled[exact_order_limit / 64];
@@ -158,7 +204,7 @@ pass_result run_pass(struct future *const *futs, std::size_t nfuts, waiter *w) n
 			continue;
 		if (i < exact)
 			polled[i / 64] |= std::uint64_t(1) << (i % 64);
-		poll_one(f, w, r);
+		poll_one(f, w, r, i < exact ? &mem : nullptr, i);
 	}
 	for (std::size_t i = 0; i < nfuts; ++i) {
 		struct future *f = futs[i];
@@ -170,7 +216,7 @@ pass_result run_pass(struct future *const *futs, std::size_t nfuts, waiter *w) n
 		} else if (is_async(f)) {
 			continue;
 		}
-		poll_one(f, w, r);
+		poll_one(f, w, r, i < exact ? &mem : nullptr, i);
 	}
 	stats.passes++;
 	return r;
@@ -291,9 +337,12 @@ void wait_all(const struct runtime &rt, struct future *const *futs, std::size_t 
 {
 	waiter *w = this_thread_waiter();
 	unsigned step = 0;
+	notifier_memory mem;
+	std::memset(mem.bits, 0,
+	            (std::min(nfuts, exact_order_limit) + 31) / 32 * sizeof(mem.bits[0]));
 	for (;;) {
 		std::uint32_t snap = w->seq.load(std::memory_order_acquire);
-		pass_result r = run_pass(futs, nfuts, w);
+		pass_result r = run_pass(futs, nfuts, w, mem);
 		if (r.remaining == 0)
 			return;
 		if (r.progress) {

@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -195,6 +196,104 @@ TEST_F(runtime_wake, stale_wakers_are_harmless)
 		EXPECT_EQ(FUTURE_OUTPUT(&fut)->done, 1);
 	});
 	later.join();
+}
+
+/*
+ * A future that reports WAKER on its first poll only, as a vdm future does
+ * (op_start gets the notifier, op_check does not), keeps counting as WAKER:
+ * the runtime sleeps until woken instead of falling into back-off polling.
+ * The first sleep is ended by a wake from another thread that does not
+ * complete the future (a re-poll that reports no notifier), the second by
+ * one that does. Regression: the re-poll turned the future into NONE.
+ */
+namespace
+{
+
+struct first_poll_state {
+	std::atomic<int> flag{0};
+	std::atomic<int> polls{0};
+	std::atomic<future_waker_wake_fn> wake{nullptr};
+	std::atomic<void *> wake_data{nullptr};
+	int fired = 0;
+	void call_waker()
+	{
+		wake.load(std::memory_order_acquire)(wake_data.load(std::memory_order_acquire));
+	}
+	static void hook(void *arg)
+	{
+		auto *self = static_cast<first_poll_state *>(arg);
+		int n = self->fired++;
+		std::thread t([self, n] {
+			if (n == 1)
+				self->flag.store(1, std::memory_order_release);
+			self->call_waker();
+		});
+		t.join();
+	}
+};
+struct first_poll_data {
+	first_poll_state *state;
+};
+struct first_poll_output {
+	int done;
+};
+FUTURE(first_poll_future, struct first_poll_data, struct first_poll_output);
+
+enum future_state first_poll_task(struct future_context *ctx, struct future_notifier *n)
+{
+	first_poll_state *s = static_cast<first_poll_data *>(future_context_get_data(ctx))->state;
+	int poll = s->polls.fetch_add(1) + 1;
+	if (s->flag.load(std::memory_order_acquire)) {
+		static_cast<first_poll_output *>(future_context_get_output(ctx))->done = 1;
+		return FUTURE_STATE_COMPLETE;
+	}
+	if (poll == 1 && n != nullptr) {
+		n->notifier_used = FUTURE_NOTIFIER_WAKER;
+		s->wake_data.store(n->waker.data, std::memory_order_relaxed);
+		s->wake.store(n->waker.wake, std::memory_order_release);
+	}
+	return FUTURE_STATE_RUNNING;
+}
+
+} // namespace
+
+TEST_F(runtime_wake, waker_reported_on_first_poll_only_still_sleeps)
+{
+	first_poll_state s;
+	runtime_set_before_sleep_hook(first_poll_state::hook, &s);
+	first_poll_future fut;
+	fut.data.state = &s;
+	fut.output.done = 0;
+	FUTURE_INIT(&fut, first_poll_task);
+	/* Only so that a regression fails instead of polling forever. */
+	std::thread rescue([&] {
+		while (s.flag.load() == 0 && s.polls.load() < 1000)
+			std::this_thread::yield();
+		s.flag.store(1);
+	});
+	runtime_wait(rt, FUTURE_AS_RUNNABLE(&fut));
+	rescue.join();
+
+	EXPECT_EQ(FUTURE_OUTPUT(&fut)->done, 1);
+	EXPECT_EQ(s.fired, 2) << "the runtime did not sleep after the re-poll";
+	EXPECT_EQ(s.polls.load(), 3);
+	auto st = runtime_thread_stats();
+	EXPECT_EQ(st.sleeps, 2u);
+	EXPECT_EQ(st.backoff_waits, 0u) << "treated as a future without notifier";
+}
+
+/* A future that never reports a notifier is still polled with back-off, never slept on. */
+TEST_F(runtime_wake, none_future_gets_backoff_not_sleep)
+{
+	int hook_runs = 0;
+	runtime_set_before_sleep_hook([](void *arg) { ++*static_cast<int *>(arg); }, &hook_runs);
+	auto f = test::make_count(0, 40);
+	runtime_wait(rt, FUTURE_AS_RUNNABLE(&f));
+	EXPECT_EQ(f.data.polls, 40);
+	auto st = runtime_thread_stats();
+	EXPECT_EQ(st.backoff_waits, 39u);
+	EXPECT_EQ(st.sleeps, 0u);
+	EXPECT_EQ(hook_runs, 0);
 }
 
 /* Many concurrent wakes while the runtime sleeps and polls. */
