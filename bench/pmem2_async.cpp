@@ -23,7 +23,7 @@
  * Each cell is the median over interleaved rounds (baseline and async
  * alternate, each going first in every other round), so machine noise
  * hits both. Usage:
- *   bench_pmem2_async [--rounds N] [--strict]
+ *   bench_pmem2_async [--rounds N] [--strict] [--only default|threads]
  * --strict makes the exit status non-zero when a target is missed.
  */
 #define PMEM2_USE_MINIASYNC 1
@@ -49,6 +49,7 @@ namespace
 
 int rounds = 15;
 bool strict = false;
+std::string only; /* "default" or "threads": run just that part */
 bool missed = false;
 
 std::uint64_t now_ns()
@@ -298,18 +299,25 @@ int main(int argc, char **argv)
 			rounds = std::max(1, std::atoi(argv[++i]));
 		else if (a == "--strict")
 			strict = true;
+		else if (a == "--only" && i + 1 < argc)
+			only = argv[++i];
 		else {
-			std::fprintf(stderr, "usage: %s [--rounds N] [--strict]\n", argv[0]);
+			std::fprintf(stderr,
+			             "usage: %s [--rounds N] [--strict] [--only default|threads]\n",
+			             argv[0]);
 			return 2;
 		}
 	}
 	std::printf("bench_pmem2_async: medians of %d interleaved rounds\n", rounds);
-	for (auto g :
-	     {PMEM2_GRANULARITY_CACHE_LINE, PMEM2_GRANULARITY_BYTE, PMEM2_GRANULARITY_PAGE})
-		bench_default(g);
-	for (auto g :
-	     {PMEM2_GRANULARITY_CACHE_LINE, PMEM2_GRANULARITY_BYTE, PMEM2_GRANULARITY_PAGE})
-		bench_threads(g, true);
-	bench_threads(PMEM2_GRANULARITY_CACHE_LINE, false);
+	if (only.empty() || only == "default")
+		for (auto g :
+		     {PMEM2_GRANULARITY_CACHE_LINE, PMEM2_GRANULARITY_BYTE, PMEM2_GRANULARITY_PAGE})
+			bench_default(g);
+	if (only.empty() || only == "threads") {
+		for (auto g :
+		     {PMEM2_GRANULARITY_CACHE_LINE, PMEM2_GRANULARITY_BYTE, PMEM2_GRANULARITY_PAGE})
+			bench_threads(g, true);
+		bench_threads(PMEM2_GRANULARITY_CACHE_LINE, false);
+	}
 	return strict && missed ? 1 : 0;
 }

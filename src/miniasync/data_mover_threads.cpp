@@ -11,7 +11,9 @@
 #include "miniasync/data_mover_threads.hpp"
 #include "common/futex.hpp"
 #include "miniasync/export.hpp"
+#include "miniasync/threads_help.hpp"
 
+#include <dlfcn.h>
 #include <sched.h>
 
 #include <cerrno>
@@ -22,6 +24,14 @@
 #include <type_traits>
 
 using masync::detail::threads_record;
+
+/*
+ * libpmem2's private query (src/pmem2/mem_fns.cpp). Weak: resolved when
+ * libpmem2 is linked into the program (shared or static), else looked up
+ * with dlsym, else absent (then every custom function is written back after).
+ */
+extern "C" int masync_private_pmem2_fn_is_durable(const void *fn)
+    __attribute__((weak, visibility("default")));
 
 static_assert(std::is_standard_layout_v<data_mover_threads>,
               "the vdm must be at the mover's address");
@@ -169,6 +179,10 @@ int start_when_full(data_mover_threads *m, threads_record *rec, struct future_no
 		if (rec->notify == FUTURE_NOTIFIER_POLLER)
 			__atomic_store_n(&rec->poll_word, 0, __ATOMIC_RELAXED);
 	}
+	/* A split operation's queue entry holds a reference (see threads_split_spread). */
+	const bool split = threads_is_split(m, rec);
+	if (split)
+		rec->refs.fetch_add(1, std::memory_order_relaxed);
 	/* The retry reads the cells with seq_cst loads: see threads_room_freed. */
 	if (m->queue->try_push(rec)) {
 		{
@@ -179,6 +193,8 @@ int start_when_full(data_mover_threads *m, threads_record *rec, struct future_no
 		return 0;
 	}
 	(void)n;
+	if (split)
+		rec->refs.fetch_sub(1, std::memory_order_relaxed);
 	rec->state.store(THREADS_OP_IDLE, std::memory_order_relaxed);
 	return 1;
 }
@@ -209,9 +225,34 @@ int op_start(void *data, const struct vdm_operation *operation, struct future_no
 		set_notifier(m, rec, n);
 	}
 	rec->state.store(THREADS_OP_QUEUED, std::memory_order_relaxed);
-	if (!m->queue->try_push(rec))
+	if (!threads_is_split(m, rec)) {
+		if (!m->queue->try_push(rec))
+			return start_when_full(m, rec, n);
+		threads_submitted(m);
+		return 0;
+	}
+
+	/*
+	 * Split: references for the queue entry and, when this thread is a
+	 * runtime that will help (threads_help.hpp), for its help; helper
+	 * entries for the other workers right away, so that they all start
+	 * together rather than one waking the next.
+	 */
+	threads_split_init(m, rec);
+	help_window &help = this_thread_help;
+	const bool helping = help.open && help.rec == nullptr;
+	const std::uint32_t refs = helping ? 2 : 1;
+	rec->refs.fetch_add(refs, std::memory_order_relaxed);
+	if (!m->queue->try_push(rec)) {
+		rec->refs.fetch_sub(refs, std::memory_order_relaxed);
 		return start_when_full(m, rec, n);
+	}
 	threads_submitted(m);
+	threads_split_spread(m, rec);
+	if (helping) {
+		help.mover = m;
+		help.rec = rec;
+	}
 	return 0;
 }
 
@@ -313,6 +354,18 @@ threads_config threads_default_config()
 	                                           : records);
 	c.spinners = 0; /* chosen from the worker count in threads_mover_create */
 	return c;
+}
+
+bool threads_fn_is_durable(const void *fn) noexcept
+{
+	using query_fn = int (*)(const void *);
+	if (fn == nullptr)
+		return false;
+	query_fn query = &masync_private_pmem2_fn_is_durable;
+	if (query == nullptr)
+		query = reinterpret_cast<query_fn>(
+		    dlsym(RTLD_DEFAULT, "masync_private_pmem2_fn_is_durable"));
+	return query != nullptr && query(fn) != 0;
 }
 
 void threads_test_fail_thread_creation_at(int n) noexcept
@@ -448,18 +501,24 @@ MINIASYNC_EXPORT void data_mover_threads_delete(struct data_mover_threads *dmt)
 MINIASYNC_EXPORT void data_mover_threads_set_memcpy_fn(struct data_mover_threads *dmt,
                                                        memcpy_fn op_memcpy)
 {
+	if (threads_fn_is_durable(reinterpret_cast<const void *>(op_memcpy)))
+		dmt->durable_memcpy.store(op_memcpy, std::memory_order_relaxed);
 	dmt->op_memcpy.store(op_memcpy, std::memory_order_release);
 }
 
 MINIASYNC_EXPORT void data_mover_threads_set_memmove_fn(struct data_mover_threads *dmt,
                                                         memmove_fn op_memmove)
 {
+	if (threads_fn_is_durable(reinterpret_cast<const void *>(op_memmove)))
+		dmt->durable_memmove.store(op_memmove, std::memory_order_relaxed);
 	dmt->op_memmove.store(op_memmove, std::memory_order_release);
 }
 
 MINIASYNC_EXPORT void data_mover_threads_set_memset_fn(struct data_mover_threads *dmt,
                                                        memset_fn op_memset)
 {
+	if (threads_fn_is_durable(reinterpret_cast<const void *>(op_memset)))
+		dmt->durable_memset.store(op_memset, std::memory_order_relaxed);
 	dmt->op_memset.store(op_memset, std::memory_order_release);
 }
 

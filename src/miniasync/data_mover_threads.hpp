@@ -104,6 +104,7 @@ struct alignas(64) threads_record {
 	std::atomic<std::uint32_t> next_chunk{0};
 	std::atomic<std::uint32_t> done_chunks{0};
 	std::uint32_t nchunks = 0;
+	std::size_t chunk = 0; /* bytes per chunk (the last one may be shorter) */
 	/* The POLLER word (accessed with __atomic builtins: the runtime reads it as uint64_t). */
 	std::uint64_t poll_word = 0;
 	data_mover_threads *mover = nullptr;
@@ -111,6 +112,8 @@ struct alignas(64) threads_record {
 	bool room_waited = false;
 	/* On the waiting list (guarded by the mover's room_lock). */
 	bool room_listed = false;
+	/* Split operations: set by whoever queued the helper entries (once). */
+	std::atomic<bool> spread{false};
 	threads_record *room_next = nullptr;
 	threads_record *room_prev = nullptr;
 };
@@ -160,6 +163,32 @@ void threads_test_fail_thread_creation_at(int n) noexcept;
 /* The configuration a mover runs with (after rounding), for tests. */
 const threads_config &threads_mover_config(const data_mover_threads *m) noexcept;
 
+/* Whether an operation may be cut into chunks run in parallel (not an overlapping move). */
+inline bool threads_splittable(const threads_op &op) noexcept
+{
+	if (op.type != VDM_OPERATION_MEMMOVE)
+		return true;
+	/* Parallel chunks of an overlapping move could read what another chunk wrote. */
+	auto d = reinterpret_cast<std::uintptr_t>(op.dst);
+	auto s = reinterpret_cast<std::uintptr_t>(op.src);
+	return d + op.n <= s || s + op.n <= d;
+}
+
+/*
+ * Split operations: an operation of at least 2 * chunk_size bytes that can
+ * be split, on a mover with several workers, runs as chunks claimed by every
+ * participant. op_start prepares it (threads_split_init), takes a reference
+ * for the queue entry, pushes it and queues helper entries for the other
+ * workers (threads_split_spread; the worker that pops the entry does this
+ * instead when op_start could not, e.g. after back-pressure).
+ */
+bool threads_is_split(const data_mover_threads *m, const threads_record *rec) noexcept;
+void threads_split_init(const data_mover_threads *m, threads_record *rec) noexcept;
+void threads_split_spread(data_mover_threads *m, threads_record *rec) noexcept;
+
+/* Claims and runs chunks of a split operation until none are left. */
+void threads_participate(data_mover_threads *m, threads_record *rec) noexcept;
+
 /* Runs one record popped from the queue (a worker's job); defined in the worker file. */
 void threads_worker_main(data_mover_threads *m, std::size_t index) noexcept;
 
@@ -172,6 +201,14 @@ std::size_t threads_wake_workers(data_mover_threads *m, std::size_t count) noexc
 /* Executes [offset, offset + len) of `op` with the mover's functions; see the ops file. */
 void threads_run_range(const data_mover_threads *m, const threads_op &op, std::size_t offset,
                        std::size_t len) noexcept;
+
+/*
+ * Whether fn is one of libpmem2's map memory functions, which make their
+ * writes durable as their map's granularity requires (asked through
+ * libpmem2's private symbol masync_private_pmem2_fn_is_durable when masync's
+ * libpmem2 is in the process; false otherwise, e.g. with PMDK's libpmem2).
+ */
+bool threads_fn_is_durable(const void *fn) noexcept;
 
 /* The store fence that makes non-temporal stores and write-backs complete. */
 void threads_fence() noexcept;
@@ -243,6 +280,16 @@ struct data_mover_threads {
 	std::atomic<memcpy_fn> op_memcpy;
 	std::atomic<memmove_fn> op_memmove;
 	std::atomic<memset_fn> op_memset;
+	/*
+	 * The custom functions found to make their writes durable themselves
+	 * (libpmem2's map functions, see threads_fn_is_durable): with
+	 * VDM_F_MEM_DURABLE, the range is not written back after them. Only ever
+	 * hold such a function (or nullptr), so comparing the function an
+	 * operation calls with them needs no ordering with the setters.
+	 */
+	std::atomic<memcpy_fn> durable_memcpy;
+	std::atomic<memmove_fn> durable_memmove;
+	std::atomic<memset_fn> durable_memset;
 
 	masync::record_pool<masync::detail::threads_record> *records;
 	masync::detail::mpmc_queue<masync::detail::threads_record *> *queue;

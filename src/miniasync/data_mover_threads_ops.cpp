@@ -19,7 +19,11 @@
  *
  * Custom functions (data_mover_threads_set_*_fn) receive the operation's
  * flags unchanged; for VDM_F_MEM_DURABLE the range is also written back
- * afterwards, so the guarantee holds whatever the function does.
+ * afterwards, so the guarantee holds whatever the function does, except
+ * after libpmem2's own map functions (threads_fn_is_durable): they already
+ * made the range durable for their map (VDM_F_MEM_DURABLE reaches them as
+ * PMEM2_F_MEM_NODRAIN, and the worker fences), and a second pass over the
+ * range would only cost time.
  */
 
 #include "miniasync/data_mover_threads.hpp"
@@ -50,13 +54,15 @@ void copy(const data_mover_threads *m, char *d, const char *s, std::size_t n, st
 	if (move) {
 		if (memmove_fn fn = m->op_memmove.load(std::memory_order_acquire)) {
 			fn(d, s, n, static_cast<unsigned>(flags));
-			if (flags & VDM_F_MEM_DURABLE)
+			if ((flags & VDM_F_MEM_DURABLE) &&
+			    fn != m->durable_memmove.load(std::memory_order_relaxed))
 				mem::flush(d, n);
 			return;
 		}
 	} else if (memcpy_fn fn = m->op_memcpy.load(std::memory_order_acquire)) {
 		fn(d, s, n, static_cast<unsigned>(flags));
-		if (flags & VDM_F_MEM_DURABLE)
+		if ((flags & VDM_F_MEM_DURABLE) &&
+		    fn != m->durable_memcpy.load(std::memory_order_relaxed))
 			mem::flush(d, n);
 		return;
 	}
@@ -75,7 +81,8 @@ void fill(const data_mover_threads *m, char *d, int c, std::size_t n, std::uint6
 {
 	if (memset_fn fn = m->op_memset.load(std::memory_order_acquire)) {
 		fn(d, c, n, static_cast<unsigned>(flags));
-		if (flags & VDM_F_MEM_DURABLE)
+		if ((flags & VDM_F_MEM_DURABLE) &&
+		    fn != m->durable_memset.load(std::memory_order_relaxed))
 			mem::flush(d, n);
 		return;
 	}

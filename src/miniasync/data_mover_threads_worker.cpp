@@ -10,6 +10,7 @@
 
 #include "miniasync/data_mover_threads.hpp"
 #include "common/futex.hpp"
+#include "miniasync/threads_help.hpp"
 
 #include <sched.h>
 
@@ -44,64 +45,11 @@ threads_record *as_helper(threads_record *rec) noexcept
 	                                          threads_helper_tag);
 }
 
-/* Whether an operation may be cut into chunks run in parallel. */
-bool splittable(const threads_op &op) noexcept
+void run_split(data_mover_threads *m, threads_record *rec) noexcept
 {
-	if (op.type != VDM_OPERATION_MEMMOVE)
-		return true;
-	/* Parallel chunks of an overlapping move could read what another chunk wrote. */
-	auto d = reinterpret_cast<std::uintptr_t>(op.dst);
-	auto s = reinterpret_cast<std::uintptr_t>(op.src);
-	return d + op.n <= s || s + op.n <= d;
-}
-
-/* Claims and runs chunks of a split operation until none are left. */
-void participate(data_mover_threads *m, threads_record *rec) noexcept
-{
-	const std::size_t chunk = m->config.chunk_size;
-	const std::size_t size = rec->op.n;
-	const std::uint32_t nchunks = rec->nchunks;
-	std::uint32_t did = 0;
-	for (;;) {
-		std::uint32_t k = rec->next_chunk.fetch_add(1, std::memory_order_relaxed);
-		if (k >= nchunks)
-			break;
-		std::size_t off = std::size_t(k) * chunk;
-		std::size_t len = size - off < chunk ? size - off : chunk;
-		threads_run_range(m, rec->op, off, len);
-		++did;
-	}
-	if (did == 0)
-		return;
-	/* Non-temporal stores and write-backs are ordered per CPU: fence our own. */
-	if (threads_needs_fence(rec->op))
-		threads_fence();
-	if (rec->done_chunks.fetch_add(did, std::memory_order_acq_rel) + did == nchunks)
-		threads_complete(rec);
-}
-
-void run_split(data_mover_threads *m, threads_record *rec, std::size_t size) noexcept
-{
-	const std::size_t chunk = m->config.chunk_size;
-	std::size_t nchunks = (size + chunk - 1) / chunk;
-	rec->nchunks = static_cast<std::uint32_t>(nchunks);
-	rec->next_chunk.store(0, std::memory_order_relaxed);
-	rec->done_chunks.store(0, std::memory_order_relaxed);
-
-	std::size_t helpers = nchunks - 1;
-	if (helpers > m->nworkers - 1)
-		helpers = m->nworkers - 1;
-	/* Our own reference, and one per helper entry (taken back if it cannot be queued). */
-	rec->refs.fetch_add(static_cast<std::uint32_t>(1 + helpers), std::memory_order_relaxed);
-	std::size_t queued = 0;
-	while (queued < helpers && m->queue->try_push(as_helper(rec)))
-		++queued;
-	if (queued < helpers)
-		rec->refs.fetch_sub(static_cast<std::uint32_t>(helpers - queued),
-		                    std::memory_order_relaxed);
-	if (queued > 0)
-		threads_wake_workers(m, queued);
-	participate(m, rec);
+	/* The queue entry's reference was taken when it was pushed (op_start). */
+	threads_split_spread(m, rec);
+	threads_participate(m, rec);
 	threads_drop_ref(m, rec);
 }
 
@@ -112,13 +60,6 @@ void prefetch_for_write(const void *p) noexcept
 #else
 	__builtin_prefetch(p, 1, 3);
 #endif
-}
-
-bool is_split(const data_mover_threads *m, const threads_record *rec) noexcept
-{
-	std::size_t size = rec->op.n;
-	return size >= 2 * m->config.chunk_size && m->nworkers > 1 && splittable(rec->op) &&
-	       size / m->config.chunk_size < 0xffffffffu;
 }
 
 bool same_waker(const threads_record *a, const threads_record *b) noexcept
@@ -146,12 +87,12 @@ threads_record *run(data_mover_threads *m, threads_record *entry) noexcept
 {
 	threads_record *rec = untag(entry);
 	if (is_helper(entry)) {
-		participate(m, rec);
+		threads_participate(m, rec);
 		threads_drop_ref(m, rec);
 		return nullptr;
 	}
-	if (is_split(m, rec)) {
-		run_split(m, rec, rec->op.n);
+	if (threads_is_split(m, rec)) {
+		run_split(m, rec);
 		return nullptr;
 	}
 	for (unsigned chain = 1;; ++chain) {
@@ -165,7 +106,7 @@ threads_record *run(data_mover_threads *m, threads_record *entry) noexcept
 		if (rec->notify == FUTURE_NOTIFIER_WAKER && chain < m->config.coalesce_chain &&
 		    pop(m, &next)) {
 			if (!is_helper(next) && next->op.n <= m->config.coalesce_max &&
-			    !is_split(m, next) && same_waker(rec, next)) {
+			    !threads_is_split(m, next) && same_waker(rec, next)) {
 				threads_complete_silently(rec);
 				rec = next;
 				continue;
@@ -244,6 +185,107 @@ void sleep(data_mover_threads *m, std::size_t index) noexcept
 }
 
 } // namespace
+
+[[gnu::tls_model("initial-exec")]] thread_local help_window this_thread_help;
+
+bool threads_is_split(const data_mover_threads *m, const threads_record *rec) noexcept
+{
+	std::size_t size = rec->op.n;
+	return size >= 2 * m->config.chunk_size && m->nworkers > 1 && threads_splittable(rec->op) &&
+	       size / m->config.chunk_size < 0xffffffffu;
+}
+
+/* Whether the operation calls a function set with data_mover_threads_set_*_fn. */
+bool uses_custom_fn(const data_mover_threads *m, const threads_op &op) noexcept
+{
+	switch (op.type) {
+	case VDM_OPERATION_MEMCPY:
+		return m->op_memcpy.load(std::memory_order_relaxed) != nullptr;
+	case VDM_OPERATION_MEMMOVE:
+		return m->op_memmove.load(std::memory_order_relaxed) != nullptr;
+	case VDM_OPERATION_MEMSET:
+		return m->op_memset.load(std::memory_order_relaxed) != nullptr;
+	default:
+		return false;
+	}
+}
+
+void threads_split_init(const data_mover_threads *m, threads_record *rec) noexcept
+{
+	/*
+	 * Our own kernels cost nothing per call, so chunks stay small (the
+	 * measured config.chunk_size) for the best balance. A custom function
+	 * may have a fixed cost per call (libpmem2's PAGE-granularity functions
+	 * make one msync each), so its operation is cut into about four chunks
+	 * per participant (workers and a helping runtime) instead.
+	 */
+	std::size_t chunk = m->config.chunk_size;
+	if (uses_custom_fn(m, rec->op)) {
+		std::size_t per = rec->op.n / (4 * (m->nworkers + 1));
+		per = (per + 4095) & ~std::size_t(4095);
+		if (per > chunk)
+			chunk = per;
+	}
+	rec->chunk = chunk;
+	rec->nchunks = static_cast<std::uint32_t>((rec->op.n + chunk - 1) / chunk);
+	rec->next_chunk.store(0, std::memory_order_relaxed);
+	rec->done_chunks.store(0, std::memory_order_relaxed);
+	rec->spread.store(false, std::memory_order_relaxed);
+}
+
+void threads_split_spread(data_mover_threads *m, threads_record *rec) noexcept
+{
+	if (rec->spread.exchange(true, std::memory_order_acq_rel))
+		return;
+	std::size_t helpers = rec->nchunks - 1;
+	if (helpers > m->nworkers - 1)
+		helpers = m->nworkers - 1;
+	/* One reference per helper entry (taken back if it cannot be queued). */
+	rec->refs.fetch_add(static_cast<std::uint32_t>(helpers), std::memory_order_relaxed);
+	std::size_t queued = 0;
+	while (queued < helpers && m->queue->try_push(as_helper(rec)))
+		++queued;
+	if (queued < helpers)
+		rec->refs.fetch_sub(static_cast<std::uint32_t>(helpers - queued),
+		                    std::memory_order_relaxed);
+	if (queued > 0)
+		threads_wake_workers(m, queued);
+}
+
+void threads_participate(data_mover_threads *m, threads_record *rec) noexcept
+{
+	const std::size_t chunk = rec->chunk;
+	const std::size_t size = rec->op.n;
+	const std::uint32_t nchunks = rec->nchunks;
+	std::uint32_t did = 0;
+	for (;;) {
+		std::uint32_t k = rec->next_chunk.fetch_add(1, std::memory_order_relaxed);
+		if (k >= nchunks)
+			break;
+		std::size_t off = std::size_t(k) * chunk;
+		std::size_t len = size - off < chunk ? size - off : chunk;
+		threads_run_range(m, rec->op, off, len);
+		++did;
+	}
+	if (did == 0)
+		return;
+	/* Non-temporal stores and write-backs are ordered per CPU: fence our own. */
+	if (threads_needs_fence(rec->op))
+		threads_fence();
+	if (rec->done_chunks.fetch_add(did, std::memory_order_acq_rel) + did == nchunks)
+		threads_complete(rec);
+}
+
+void threads_help_run() noexcept
+{
+	help_window &h = this_thread_help;
+	if (h.rec == nullptr)
+		return;
+	threads_participate(h.mover, h.rec);
+	threads_drop_ref(h.mover, h.rec);
+	h.rec = nullptr;
+	h.mover = nullptr;
+}
 
 void threads_complete_silently(threads_record *rec) noexcept
 {

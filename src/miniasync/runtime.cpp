@@ -28,6 +28,7 @@
 #include "miniasync/export.hpp"
 #include "miniasync/runtime_test_hooks.hpp"
 #include "miniasync/runtime_waiter.hpp"
+#include "miniasync/threads_help.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -342,7 +343,14 @@ void wait_all(const struct runtime &rt, struct future *const *futs, std::size_t 
 	            (std::min(nfuts, exact_order_limit) + 31) / 32 * sizeof(mem.bits[0]));
 	for (;;) {
 		std::uint32_t snap = w->seq.load(std::memory_order_acquire);
+		help_window_open();
 		pass_result r = run_pass(futs, nfuts, w, mem);
+		if (help_window_close()) {
+			/* A large threads-mover operation started: copy with its workers. */
+			threads_help_run();
+			step = 0;
+			continue;
+		}
 		if (r.remaining == 0)
 			return;
 		if (r.progress) {

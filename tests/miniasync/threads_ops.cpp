@@ -9,10 +9,14 @@
  */
 
 #include "threads_common.hpp"
+#include "libminiasync/runtime.h"
 #include "common/test_hook.hpp"
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <set>
@@ -363,6 +367,74 @@ TEST(threads_split, large_copy_uses_several_workers)
 	EXPECT_EQ(dst, src);
 	EXPECT_EQ(split_threads.size(), 2u);
 	EXPECT_EQ(split_threads.count(std::this_thread::get_id()), 0u);
+	data_mover_threads_delete(m);
+}
+
+/*
+ * runtime_wait lends a hand: the waiting thread copies chunks of the large
+ * operation it waits for (workers are slowed down here so that it surely
+ * gets some), every byte arrives, and a FUTURE_BUSY_POLL wait (no runtime)
+ * leaves all the work to the workers. runtime_wait_multiple with several
+ * large copies in flight: all complete, every byte right.
+ */
+namespace
+{
+std::thread::id help_caller;
+std::atomic<int> help_by_caller{0}, help_by_workers{0};
+
+void *slow_worker_memcpy(void *d, const void *s, std::size_t n, unsigned flags)
+{
+	(void)flags;
+	if (std::this_thread::get_id() == help_caller) {
+		help_by_caller.fetch_add(1);
+	} else {
+		help_by_workers.fetch_add(1);
+		std::this_thread::sleep_for(std::chrono::milliseconds(2));
+	}
+	return std::memcpy(d, s, n);
+}
+} // namespace
+
+TEST(threads_split, runtime_wait_helps_with_the_chunks)
+{
+	data_mover_threads *m = data_mover_threads_new(2, 16, FUTURE_NOTIFIER_WAKER);
+	ASSERT_NE(m, nullptr);
+	data_mover_threads_set_memcpy_fn(m, slow_worker_memcpy);
+	struct runtime *rt = runtime_new();
+	help_caller = std::this_thread::get_id();
+	std::size_t n = std::size_t(16) << 20;
+	auto src = pattern(n, 5);
+	std::vector<unsigned char> dst(n);
+
+	auto f = vdm_memcpy(data_mover_threads_get_vdm(m), dst.data(), src.data(), n, 0);
+	runtime_wait(rt, FUTURE_AS_RUNNABLE(&f));
+	EXPECT_EQ(FUTURE_OUTPUT(&f)->output.memcpy.dest, dst.data());
+	EXPECT_EQ(dst, src);
+	EXPECT_GT(help_by_caller.load(), 0);
+	EXPECT_GT(help_by_workers.load(), 0);
+
+	help_by_caller = 0;
+	std::fill(dst.begin(), dst.end(), 0);
+	auto g = vdm_memcpy(data_mover_threads_get_vdm(m), dst.data(), src.data(), n, 0);
+	FUTURE_BUSY_POLL(&g);
+	EXPECT_EQ(dst, src);
+	EXPECT_EQ(help_by_caller.load(), 0);
+
+	/* Several at once: only the first is helped, all complete. */
+	constexpr int k = 4;
+	std::size_t part = n / k;
+	std::fill(dst.begin(), dst.end(), 0);
+	std::vector<vdm_operation_future> futs;
+	std::vector<struct future *> ptrs;
+	for (int i = 0; i < k; ++i)
+		futs.push_back(vdm_memcpy(data_mover_threads_get_vdm(m), dst.data() + i * part,
+		                          src.data() + i * part, part, 0));
+	for (auto &x : futs)
+		ptrs.push_back(FUTURE_AS_RUNNABLE(&x));
+	runtime_wait_multiple(rt, ptrs.data(), ptrs.size());
+	EXPECT_EQ(dst, src);
+
+	runtime_delete(rt);
 	data_mover_threads_delete(m);
 }
 

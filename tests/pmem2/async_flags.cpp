@@ -15,9 +15,11 @@
 #include "async_fixture.hpp"
 #include "async_test_movers.hpp"
 
+#include "common/memops.hpp"
 #include "common/test_hook.hpp"
 #include "pmem2/map.hpp"
 
+#include <cstring>
 #include <vector>
 
 using namespace async_test;
@@ -216,6 +218,57 @@ TEST_P(async_flags, durability_work_is_exactly_what_is_needed)
 		}
 	}
 	data_mover_sync_delete(dms);
+}
+
+/* A custom memcpy that is not libpmem2's: the threads mover must write its range back. */
+void *plain_memcpy(void *d, const void *s, std::size_t n, unsigned)
+{
+	return std::memcpy(d, s, n);
+}
+
+/*
+ * The threads mover running the map's own memcpy does no second pass over
+ * the range: at CACHE_LINE granularity the lines written back are those the
+ * map's function writes back itself (256 B: temporal stores, one per line;
+ * 4 KiB: streaming stores, none), where a second pass would double them or
+ * add one per line. A foreign custom memcpy still gets one per line.
+ */
+TEST_P(async_flags, threads_mover_trusts_only_libpmem2_functions)
+{
+	auto g = GetParam();
+	auto *dmt = data_mover_threads_new(1, 64, FUTURE_NOTIFIER_WAKER);
+	ASSERT_NE(dmt, nullptr);
+	auto *rt = runtime_new();
+	{
+		shm_map m(map_size, g, data_mover_threads_get_vdm(dmt));
+		ASSERT_NE(m.map(), nullptr);
+		for (std::size_t len : {std::size_t(256), std::size_t(4096)}) {
+			for (int foreign = 0; foreign < 2; ++foreign) {
+				SCOPED_TRACE(::testing::Message()
+				             << (foreign ? "plain memcpy, " : "the map's memcpy, ")
+				             << len << " bytes");
+				data_mover_threads_set_memcpy_fn(
+				    dmt, foreign ? plain_memcpy : pmem2_get_memcpy_fn(m.map()));
+				masync::test_hook::start();
+				auto a = pmem2_memcpy_async(m.map(), m.base() + 8192, src, len, 0);
+				runtime_wait(rt, FUTURE_AS_RUNNABLE(&a));
+				auto counts = masync::test_hook::stop();
+				EXPECT_EQ(FUTURE_OUTPUT(&a)->dest, m.base() + 8192);
+				EXPECT_EQ(std::memcmp(m.base() + 8192, src, len), 0);
+				std::uint64_t lines = len / 64;
+				std::uint64_t expected = 0;
+				/* Only CACHE_LINE asks the mover for VDM_F_MEM_DURABLE. */
+				if (g == PMEM2_GRANULARITY_CACHE_LINE)
+					expected = foreign || !masync::mem::stores_nt(
+					                          len, PMEM2_F_MEM_NODRAIN)
+					               ? lines
+					               : 0;
+				EXPECT_EQ(counts.flushes, expected);
+			}
+		}
+	}
+	runtime_delete(rt);
+	data_mover_threads_delete(dmt);
 }
 
 INSTANTIATE_TEST_SUITE_P(all, async_flags,
