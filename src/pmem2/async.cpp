@@ -197,6 +197,40 @@ void fin_done(struct future_context *lhs, struct future_context *rhs, void *arg)
 }
 
 /*
+ * The task of a pmem2_future whose operation runs on the map's default mover
+ * (the common case): what async_chain_impl would do through the vdm
+ * callbacks, the two entries and their map functions, done in one call with
+ * no indirection. The entries end up exactly as the generic chain leaves
+ * them (outputs, states, PROCESSED flags), so the future looks the same to
+ * anyone who inspects it. Should an entry already have been driven on its
+ * own, the generic chain takes over.
+ */
+enum future_state default_chain_task(struct future_context *ctx, struct future_notifier *notifier)
+{
+	auto *d = static_cast<pmem2_future_data *>(future_context_get_data(ctx));
+	auto *op_entry = reinterpret_cast<struct future_chain_entry *>(&d->op);
+	auto *fin_entry = reinterpret_cast<struct future_chain_entry *>(&d->fin);
+	struct vdm_operation_future *op = &d->op.fut;
+	struct pmem2_persist_future *fin = &d->fin.fut.persist;
+	if (FUTURE_CHAIN_ENTRY_IS_PROCESSED(op_entry) ||
+	    op->base.context.state != FUTURE_STATE_IDLE)
+		return async_chain_impl(ctx, notifier);
+	if (notifier != nullptr)
+		notifier->notifier_used = FUTURE_NOTIFIER_NONE;
+
+	auto result = default_mover_run(fin->data.map, &op->data.operation);
+	default_mover_output(&op->data.operation, result, &op->output);
+	op->base.context.state = FUTURE_STATE_COMPLETE;
+	op_done(&op->base.context, &fin->base.context, nullptr);
+	op_entry->flags |= FUTURE_CHAIN_FLAG_ENTRY_PROCESSED;
+
+	fin->base.context.state = finalize(&fin->base.context, nullptr);
+	fin_done(&fin->base.context, ctx, nullptr);
+	fin_entry->flags |= FUTURE_CHAIN_FLAG_ENTRY_PROCESSED;
+	return FUTURE_STATE_COMPLETE;
+}
+
+/*
  * Everything below fills the future in place, field by field: building the
  * parts as values and copying them in costs more than the rest of the call
  * (partial stores followed by wide loads defeat store forwarding).
@@ -384,7 +418,10 @@ struct pmem2_future make_future(const request &r)
 	}
 	init_finalizer(&fut, r.map, r.dest, r.len, word);
 	fut.output.dest = nullptr;
-	FUTURE_CHAIN_INIT(&fut);
+	if (!(word & fin_failed) && r.map->vdm_owned)
+		FUTURE_INIT_EXT(&fut, default_chain_task, future_chain_has_property);
+	else
+		FUTURE_CHAIN_INIT(&fut);
 	return fut;
 }
 

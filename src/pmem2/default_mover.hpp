@@ -21,40 +21,37 @@
  *   VDM_F_NO_CACHE_HINT alone becomes PMEM2_F_MEM_NONTEMPORAL.
  *
  * Failures
- *   No free record: op_new returns NULL (vdm_memcpy then makes a COMPLETE
- *   future with VDM_ERROR_OUT_OF_MEMORY). A persist that fails (msync at
- *   PAGE granularity) completes the operation with VDM_ERROR_JOB_CORRUPTED
- *   and a NULL output pointer, and sets pmem2_errormsg on the polling thread.
+ *   It never runs out of anything: it keeps no per-operation record (the
+ *   outcome goes from op_start to op_delete, which vdm_operation_impl calls
+ *   in the same poll on the same thread, through a thread-local word). A
+ *   persist that fails (msync at PAGE granularity) completes the operation
+ *   with VDM_ERROR_JOB_CORRUPTED and a NULL output pointer, and sets
+ *   pmem2_errormsg on the polling thread.
+ *
+ * Fast path
+ *   pmem2_*_async on a map with its default mover does not go through the
+ *   vdm callbacks at all: the future's task runs default_mover_run and
+ *   default_mover_output directly (async.cpp). The callbacks remain for
+ *   anyone who drives the operation entry as a vdm future.
  *
  * Lifetime and thread safety
  *   Made by the map (default_mover_new) after its memory functions are
  *   installed, freed by pmem2_map_delete (default_mover_delete) once no
- *   future on it is pending. Operation records come from a lock-free
- *   masync::record_pool: any number of threads may create and poll
+ *   future on it is pending. Any number of threads may create and poll
  *   operations at once; no allocation, lock or system call per operation
- *   (other than the msync PAGE granularity needs). Each thread keeps the
- *   record of its last completed operation for its next one on the same
- *   mover (so back-to-back operations touch no shared word); a thread that
- *   exits gives a kept record back to its pool if the mover still exists.
+ *   (other than the msync PAGE granularity needs).
  */
 #ifndef MASYNC_PMEM2_DEFAULT_MOVER_HPP
 #define MASYNC_PMEM2_DEFAULT_MOVER_HPP
 
 #include <libminiasync/vdm.h>
 
-#include <atomic>
 #include <cstdint>
 
 struct pmem2_map;
 
 namespace masync::pmem2
 {
-
-/* Operation records per default mover (the capacity of its pool). */
-inline constexpr std::uint32_t default_mover_records = 8192;
-
-/* Test hook: when non-zero, the record capacity of default movers made from now on. */
-extern std::atomic<std::uint32_t> default_mover_records_override;
 
 /* Carries PMEM2_F_MEM_* flags in a vdm operation's flags, for the default mover. */
 constexpr std::uint64_t encode_pmem2_flags(unsigned flags)
@@ -70,6 +67,18 @@ struct vdm *default_mover_new(struct pmem2_map *map) noexcept;
 
 /* Frees a mover made by default_mover_new (nullptr is fine). */
 void default_mover_delete(struct vdm *vdm) noexcept;
+
+/*
+ * Runs op with map's memory functions (VDM_F_MEM_DURABLE in its flags: also
+ * finishes what the caller's NODRAIN/NOFLUSH left out). VDM_SUCCESS, or
+ * VDM_ERROR_JOB_CORRUPTED when a persist failed (pmem2_errormsg set).
+ */
+vdm_operation_result default_mover_run(struct pmem2_map *map,
+                                       const struct vdm_operation *op) noexcept;
+
+/* The output of op after it ran with this result (destination NULL on failure). */
+void default_mover_output(const struct vdm_operation *op, vdm_operation_result result,
+                          struct vdm_operation_output *output) noexcept;
 
 } // namespace masync::pmem2
 
