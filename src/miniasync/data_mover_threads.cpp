@@ -477,8 +477,16 @@ data_mover_threads_new(size_t nthreads, size_t ringbuf_size,
 MINIASYNC_EXPORT struct data_mover_threads *data_mover_threads_default(void)
 {
 	threads_config c = threads_default_config();
+	/*
+	 * One CPU is left to the thread that creates and polls the futures: on
+	 * a 2-CPU machine a second worker only competes with it (4 KiB copies
+	 * in flight ran at 0.26 x a plain memcpy with two workers, 0.63 x with
+	 * one; docs/threads_mover.md). A thread waiting in runtime_wait copies
+	 * chunks of a large operation itself, so one big copy still uses every
+	 * CPU.
+	 */
 	unsigned hw = std::thread::hardware_concurrency();
-	c.nthreads = hw == 0 ? 1 : hw;
+	c.nthreads = hw <= 1 ? 1 : hw - 1;
 	c.ring_size = 1024;
 	c.notifier = FUTURE_NOTIFIER_WAKER;
 	return threads_mover_create(c);

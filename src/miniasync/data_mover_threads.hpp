@@ -176,7 +176,7 @@ inline bool threads_splittable(const threads_op &op) noexcept
 
 /*
  * Split operations: an operation of at least 2 * chunk_size bytes that can
- * be split, on a mover with several workers, runs as chunks claimed by every
+ * be split runs as chunks claimed by every
  * participant. op_start prepares it (threads_split_init), takes a reference
  * for the queue entry, pushes it and queues helper entries for the other
  * workers (threads_split_spread; the worker that pops the entry does this

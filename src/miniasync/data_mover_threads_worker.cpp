@@ -191,7 +191,8 @@ void sleep(data_mover_threads *m, std::size_t index) noexcept
 bool threads_is_split(const data_mover_threads *m, const threads_record *rec) noexcept
 {
 	std::size_t size = rec->op.n;
-	return size >= 2 * m->config.chunk_size && m->nworkers > 1 && threads_splittable(rec->op) &&
+	/* Also with one worker: a waiting runtime_wait may help (threads_help.hpp). */
+	return size >= 2 * m->config.chunk_size && threads_splittable(rec->op) &&
 	       size / m->config.chunk_size < 0xffffffffu;
 }
 
