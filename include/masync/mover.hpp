@@ -302,7 +302,7 @@ class sync_mover : public vdm_operations<sync_mover>
 
 /* How to build a threads_mover. */
 struct threads_mover_options {
-	/* Worker threads; 0: std::thread::hardware_concurrency() (at least 1). */
+	/* Worker threads; 0: as data_mover_threads_default (one per CPU but one, at least 1). */
 	std::size_t threads = 0;
 	/* Entries of the submission queue (data_mover_threads_new's ringbuf_size). */
 	std::size_t queue_size = 1024;
@@ -361,9 +361,8 @@ class threads_mover : public vdm_operations<threads_mover>
 	{
 		std::size_t n = o.threads;
 		if (n == 0) {
-			n = std::thread::hardware_concurrency();
-			if (n == 0)
-				n = 1;
+			std::size_t hw = std::thread::hardware_concurrency();
+			n = hw <= 1 ? 1 : hw - 1;
 		}
 		struct data_mover_threads *m = data_mover_threads_new(
 		    n, o.queue_size, static_cast<enum future_notifier_type>(o.notifier));
