@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -192,8 +193,16 @@ class allocator
 	bool enabled_ = true;
 };
 
+/*
+ * Fails when DST's file system has less free space than the copy needs. The
+ * tool tests set MASYNC_TOOL_TEST_SKIP_SPACE_CHECK=1 to reach what stands
+ * behind it on tmpfs (where nothing is preallocated): the SIGBUS handler.
+ */
 void check_free_space(int fd, const struct stat &st, std::uint64_t size, const std::string &dst)
 {
+	if (const char *skip = std::getenv("MASYNC_TOOL_TEST_SKIP_SPACE_CHECK");
+	    skip != nullptr && std::strcmp(skip, "1") == 0)
+		return;
 	struct statvfs vfs;
 	if (fstatvfs(fd, &vfs) != 0 || vfs.f_blocks == 0)
 		return; /* nothing to go by: fallocate will tell */
