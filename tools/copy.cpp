@@ -399,14 +399,26 @@ struct pipeline {
 	struct vdm *vdm; /* nullptr: the map's own mover */
 	struct runtime *rt;
 
+	/*
+	 * Creates the chunk's future and starts it. A future is lazy: its
+	 * operation reaches the mover when it is first polled, and
+	 * runtime_wait polls only the future it waits for. So each one is
+	 * polled once here (no notifier: the runtime then re-polls it with
+	 * its back-off while it waits, every millisecond at most), which puts
+	 * its operation in the mover's queue at once: the workers always have
+	 * the next chunks queued instead of waiting, each time, for the
+	 * waiting thread to complete the oldest and start one more.
+	 */
 	void start(slot &s)
 	{
 		const char *src = static_cast<const char *>(s.src);
 #if MASYNC_TOOL_HAVE_ASYNC
 		s.fut = pmem2_memcpy_async(s.map, s.dst, src, s.len, 0);
+		future_poll(FUTURE_AS_RUNNABLE(&s.fut), nullptr);
 #elif MASYNC_TOOL_HAVE_MINIASYNC
 		if (vdm != nullptr) {
 			s.fut = vdm_memcpy(vdm, s.dst, const_cast<char *>(src), s.len, 0);
+			future_poll(FUTURE_AS_RUNNABLE(&s.fut), nullptr);
 			return;
 		}
 		pmem2_get_memcpy_fn(s.map)(s.dst, src, s.len, 0); /* persists too */
