@@ -17,8 +17,9 @@
 #
 # Run it on a quiet machine: it warns when the load average says otherwise.
 # The source is made once (random bytes) and read once before the rounds,
-# so both commands copy from a warm page cache. Every masync copy is checked
-# against the source with cmp. Exit status 0 when the ratio is >= 0.9.
+# so both commands copy from a warm page cache. Every copy (masync's and
+# cp's, so that both are followed by the same work) is checked against the
+# source with cmp. Exit status 0 when the ratio is >= 0.9.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -75,7 +76,11 @@ cp_times=()
 ms_times=()
 printf "%-6s %10s %10s\n" round "cp (s)" "masync (s)"
 for ((r = 1; r <= rounds; r++)); do
-	run_cp() { rm -f "$dst"; sync -f "$work" 2>/dev/null || true; cp_t=$(time_cmd cp "$src" "$dst"); }
+	run_cp() {
+		rm -f "$dst"; sync -f "$work" 2>/dev/null || true
+		cp_t=$(time_cmd cp "$src" "$dst")
+		cmp -s "$src" "$dst" || { echo "cp produced a different file" >&2; exit 1; }
+	}
 	run_ms() {
 		rm -f "$dst"; sync -f "$work" 2>/dev/null || true
 		ms_t=$(time_cmd "$masync" copy -q "${copy_opts[@]}" "$src" "$dst")

@@ -69,8 +69,8 @@ command_fn add_copy_command(CLI::App &app)
 	                "Workers of the threads mover (default: one per CPU)")
 	    ->check(CLI::Range(1u, 1024u));
 	sub->add_option("-c,--chunk", c->o.chunk,
-	                "Bytes per future, with a unit: 64K, 4MiB ... (default: 4 MiB with "
-	                "threads, 2 MiB otherwise)")
+	                "Bytes per future, with a unit: 64K, 4MiB ... (default: 16 MiB; "
+	                "rounded up to whole pages)")
 	    ->transform(CLI::AsSizeValue(false))
 	    ->check(CLI::Range(std::size_t(4096), std::size_t(1) << 30));
 	sub->add_option("-j,--in-flight", c->o.in_flight,

@@ -16,16 +16,20 @@
 #endif
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <vector>
 
 namespace masync::tool
@@ -143,7 +147,11 @@ void sync_parent(const std::string &path)
  * Allocates DST's blocks ahead of the copy with fallocate(2), so that a full
  * device is reported as ENOSPC here instead of a SIGBUS in a mover. Where
  * the file system cannot preallocate, the free-space check before the copy
- * is all there is (and the SIGBUS handler).
+ * is all there is (and the SIGBUS handler). Not on tmpfs: its fallocate
+ * allocates every page up front on this thread (the write faults would
+ * allocate them anyway, in parallel on the movers' threads), and a page
+ * fallocated there is still zeroed when it is first mapped; the free-space
+ * check covers it.
  */
 class allocator
 {
@@ -151,6 +159,9 @@ class allocator
 	allocator(int fd, std::uint64_t size, const std::string &dst)
 	    : fd_(fd), size_(size), dst_(dst)
 	{
+		struct statfs sfs;
+		if (fstatfs(fd, &sfs) == 0 && sfs.f_type == TMPFS_MAGIC)
+			enabled_ = false;
 	}
 
 	/* Makes sure [0, upto) is allocated. */
@@ -182,8 +193,16 @@ class allocator
 	bool enabled_ = true;
 };
 
+/*
+ * Fails when DST's file system has less free space than the copy needs. The
+ * tool tests set MASYNC_TOOL_TEST_SKIP_SPACE_CHECK=1 to reach what stands
+ * behind it on tmpfs (where nothing is preallocated): the SIGBUS handler.
+ */
 void check_free_space(int fd, const struct stat &st, std::uint64_t size, const std::string &dst)
 {
+	if (const char *skip = std::getenv("MASYNC_TOOL_TEST_SKIP_SPACE_CHECK");
+	    skip != nullptr && std::strcmp(skip, "1") == 0)
+		return;
 	struct statvfs vfs;
 	if (fstatvfs(fd, &vfs) != 0 || vfs.f_blocks == 0)
 		return; /* nothing to go by: fallocate will tell */
@@ -260,18 +279,17 @@ const char *durability_of(enum pmem2_granularity g)
 	return "?";
 }
 
-/* A libpmem2 map of DST (read-write, shared), released at scope exit. */
-class pmem2_mapping
+/*
+ * DST as a libpmem2 source, and the config its chunks are mapped with
+ * (shared, PAGE granularity or finer, the chosen mover).
+ */
+class dst_source
 {
       public:
-	pmem2_mapping(int fd, struct vdm *vdm, const std::string &dst)
+	dst_source(int fd, struct vdm *vdm, const std::string &dst) : dst_(dst)
 	{
-		auto check = [&](int r, const char *what) {
-			if (r != 0)
-				throw failure(std::string("cannot map ") + in_quotes(dst) + " (" +
-				              what + "): " + pmem2_errormsg());
-		};
 		check(pmem2_source_from_fd(&src_, fd), "pmem2_source_from_fd");
+		check(pmem2_source_alignment(src_, &alignment_), "pmem2_source_alignment");
 		check(pmem2_config_new(&cfg_), "pmem2_config_new");
 		check(pmem2_config_set_required_store_granularity(cfg_, PMEM2_GRANULARITY_PAGE),
 		      "pmem2_config_set_required_store_granularity");
@@ -281,42 +299,57 @@ class pmem2_mapping
 #else
 		(void)vdm;
 #endif
-		check(pmem2_map_new(&map_, cfg_, src_), "pmem2_map_new");
 	}
-	~pmem2_mapping()
+	~dst_source()
 	{
-		if (map_)
-			pmem2_map_delete(&map_);
 		if (cfg_)
 			pmem2_config_delete(&cfg_);
 		if (src_)
 			pmem2_source_delete(&src_);
 	}
-	pmem2_mapping(const pmem2_mapping &) = delete;
-	pmem2_mapping &operator=(const pmem2_mapping &) = delete;
+	dst_source(const dst_source &) = delete;
+	dst_source &operator=(const dst_source &) = delete;
 
-	struct pmem2_map *get() const
+	/* What map offsets must be a multiple of. */
+	std::size_t alignment() const
 	{
-		return map_;
+		return alignment_;
 	}
-	char *address() const
+
+	/* A map of [off, off + len) of DST (len 0: to its end); throws failure. */
+	struct pmem2_map *map(std::uint64_t off, std::size_t len)
 	{
-		return static_cast<char *>(pmem2_map_get_address(map_));
+		check(pmem2_config_set_offset(cfg_, std::size_t(off)), "pmem2_config_set_offset");
+		check(pmem2_config_set_length(cfg_, len), "pmem2_config_set_length");
+		struct pmem2_map *m = nullptr;
+		check(pmem2_map_new(&m, cfg_, src_), "pmem2_map_new");
+		return m;
 	}
 
       private:
+	void check(int r, const char *what)
+	{
+		if (r != 0)
+			throw failure(std::string("cannot map ") + in_quotes(dst_) + " (" + what +
+			              "): " + pmem2_errormsg());
+	}
+
+	std::string dst_;
 	struct pmem2_source *src_ = nullptr;
 	struct pmem2_config *cfg_ = nullptr;
-	struct pmem2_map *map_ = nullptr;
+	std::size_t alignment_ = 0;
 };
 
 /* ---- the pipeline -------------------------------------------------------- */
 
 /*
- * One chunk in flight. With the async API it is a pmem2 future (the copy
- * and the persist the map's granularity needs, chained); before it, a vdm
- * future whose range is persisted with the map's persist function after it
- * completes.
+ * One chunk in flight: its own libpmem2 map of DST's range and mapping of
+ * SRC's, both released as soon as the chunk is durable (so the page tables
+ * are torn down as the copy goes, by the waiting thread, and at most
+ * in_flight chunks are mapped). With the async API it is a pmem2 future (the
+ * copy and the persist the map's granularity needs, chained); before it, a
+ * vdm future whose range is persisted with the map's persist function after
+ * it completes.
  */
 struct slot {
 #if MASYNC_TOOL_HAVE_ASYNC
@@ -326,30 +359,71 @@ struct slot {
 #endif
 	std::uint64_t off = 0;
 	std::size_t len = 0;
+	struct pmem2_map *map = nullptr; /* DST's [off, off + len) */
+	char *dst = nullptr;
+	void *src = MAP_FAILED; /* SRC's [off, off + len) */
+
+	slot() = default;
+	slot(const slot &) = delete;
+	slot &operator=(const slot &) = delete;
+	~slot()
+	{
+		release();
+	}
+
+	/* Maps both ranges; throws failure. */
+	void map_ranges(int src_fd, dst_source &dsts, bool last, const std::string &src_name)
+	{
+		src = mmap(nullptr, len, PROT_READ, MAP_SHARED, src_fd, off_t(off));
+		if (src == MAP_FAILED)
+			fail_errno("cannot map the source " + in_quotes(src_name), errno);
+		madvise(src, len, MADV_SEQUENTIAL);
+		map = dsts.map(off, last ? 0 : len);
+		dst = static_cast<char *>(pmem2_map_get_address(map));
+	}
+
+	/* Unmaps both (the chunk's future, if any, has completed). */
+	void release()
+	{
+		if (map != nullptr)
+			pmem2_map_delete(&map);
+		map = nullptr;
+		dst = nullptr;
+		if (src != MAP_FAILED)
+			munmap(src, len);
+		src = MAP_FAILED;
+	}
 };
 
 struct pipeline {
-	struct pmem2_map *map;
-	char *dst;
-	const char *src;
 	struct vdm *vdm; /* nullptr: the map's own mover */
 	struct runtime *rt;
-	pmem2_memcpy_fn memcpy_fn;
-	pmem2_persist_fn persist_fn;
 
+	/*
+	 * Creates the chunk's future and starts it. A future is lazy: its
+	 * operation reaches the mover when it is first polled, and
+	 * runtime_wait polls only the future it waits for. So each one is
+	 * polled once here (no notifier: the runtime then re-polls it with
+	 * its back-off while it waits, every millisecond at most), which puts
+	 * its operation in the mover's queue at once: the workers always have
+	 * the next chunks queued instead of waiting, each time, for the
+	 * waiting thread to complete the oldest and start one more.
+	 */
 	void start(slot &s)
 	{
+		const char *src = static_cast<const char *>(s.src);
 #if MASYNC_TOOL_HAVE_ASYNC
-		s.fut = pmem2_memcpy_async(map, dst + s.off, src + s.off, s.len, 0);
+		s.fut = pmem2_memcpy_async(s.map, s.dst, src, s.len, 0);
+		future_poll(FUTURE_AS_RUNNABLE(&s.fut), nullptr);
 #elif MASYNC_TOOL_HAVE_MINIASYNC
 		if (vdm != nullptr) {
-			s.fut =
-			    vdm_memcpy(vdm, dst + s.off, const_cast<char *>(src) + s.off, s.len, 0);
+			s.fut = vdm_memcpy(vdm, s.dst, const_cast<char *>(src), s.len, 0);
+			future_poll(FUTURE_AS_RUNNABLE(&s.fut), nullptr);
 			return;
 		}
-		memcpy_fn(dst + s.off, src + s.off, s.len, 0); /* persists too */
+		pmem2_get_memcpy_fn(s.map)(s.dst, src, s.len, 0); /* persists too */
 #else
-		memcpy_fn(dst + s.off, src + s.off, s.len, 0);
+		pmem2_get_memcpy_fn(s.map)(s.dst, src, s.len, 0);
 #endif
 	}
 
@@ -374,7 +448,7 @@ struct pipeline {
 			          : "the mover could not carry out the copy";
 			return false;
 		}
-		persist_fn(dst + s.off, s.len);
+		pmem2_get_persist_fn(s.map)(s.dst, s.len);
 		return true;
 #else
 		(void)s;
@@ -390,8 +464,13 @@ struct pipeline {
 
 std::size_t default_chunk(const std::string &mover)
 {
-	/* Large enough that per-future costs vanish, small enough to pipeline. */
-	return mover == "threads" ? std::size_t(4) << 20 : std::size_t(2) << 20;
+	/*
+	 * Large enough that per-future and per-map costs vanish (each chunk is
+	 * mapped on its own), small enough to pipeline and to bound what is
+	 * mapped at once (in_flight chunks).
+	 */
+	(void)mover;
+	return std::size_t(16) << 20;
 }
 
 unsigned default_in_flight(const std::string &mover, unsigned threads)
@@ -480,20 +559,14 @@ copy_report copy_file(const copy_options &o)
 #else
 	sigbus_guard bus(o.dst, cleanup.created);
 	allocator alloc(dst.fd, size, o.dst);
+	dst_source dsts(dst.fd, m.vdm(), o.dst);
 
-	unique_mapping srcmap;
-	srcmap.len = std::size_t(size);
-	srcmap.addr = mmap(nullptr, srcmap.len, PROT_READ, MAP_SHARED, src.fd, 0);
-	if (srcmap.addr == MAP_FAILED)
-		fail_errno("cannot map the source " + in_quotes(o.src), errno);
-	madvise(srcmap.addr, srcmap.len, MADV_SEQUENTIAL);
-
-	pmem2_mapping map(dst.fd, m.vdm(), o.dst);
-	enum pmem2_granularity gran = pmem2_map_get_store_granularity(map.get());
-	r.granularity = granularity_name(gran);
-	r.durability = durability_of(gran);
-
+	/* Chunks start where both SRC (a page) and DST (its alignment) can be mapped. */
+	std::size_t unit = std::size_t(sysconf(_SC_PAGESIZE));
+	if (dsts.alignment() > unit)
+		unit = dsts.alignment();
 	r.chunk = o.chunk ? o.chunk : default_chunk(o.mover);
+	r.chunk = (r.chunk + unit - 1) / unit * unit;
 	r.in_flight = o.in_flight ? o.in_flight : default_in_flight(o.mover, m.threads());
 
 	struct runtime *rt = nullptr;
@@ -512,31 +585,32 @@ copy_report copy_file(const copy_options &o)
 	r.method = m.vdm() ? "vdm_memcpy, then the map's persist function" : "the map's memcpy";
 #endif
 
-	pipeline p{map.get(),
-	           map.address(),
-	           static_cast<const char *>(srcmap.addr),
-	           m.vdm(),
-	           rt,
-	           pmem2_get_memcpy_fn(map.get()),
-	           pmem2_get_persist_fn(map.get())};
-
+	pipeline p{m.vdm(), rt};
 	const std::uint64_t nchunks = (size + r.chunk - 1) / r.chunk;
-	std::vector<slot> ring(r.in_flight);
+	std::unique_ptr<slot[]> ring(new slot[r.in_flight]);
 	std::uint64_t next = 0, done = 0, bytes_done = 0;
 	std::string error;
 	progress bar(o.label, size, o.progress_mode);
 
 	while (done < next || (next < nchunks && error.empty())) {
-		/* Fill the ring: allocate the chunk's blocks, start its future. */
+		/* Fill the ring: allocate the chunk's blocks, map it, start its future. */
 		while (error.empty() && next < nchunks && next - done < r.in_flight) {
 			slot &s = ring[next % r.in_flight];
 			s.off = next * r.chunk;
 			s.len = std::size_t(std::min<std::uint64_t>(r.chunk, size - s.off));
 			try {
 				alloc.ensure(s.off + s.len);
+				s.map_ranges(src.fd, dsts, next + 1 == nchunks, o.src);
 			} catch (const failure &e) {
+				s.release();
 				error = e.what();
 				break;
+			}
+			if (r.granularity.empty()) {
+				enum pmem2_granularity gran =
+				    pmem2_map_get_store_granularity(s.map);
+				r.granularity = granularity_name(gran);
+				r.durability = durability_of(gran);
 			}
 			p.start(s);
 			++next;
@@ -544,12 +618,13 @@ copy_report copy_file(const copy_options &o)
 		}
 		if (done == next)
 			break;
-		/* Complete the oldest (they finish about in order). */
+		/* Complete the oldest (they finish about in order), then unmap it. */
 		slot &s = ring[done % r.in_flight];
 		std::string why;
 		if (!p.finish(s, why) && error.empty())
 			error = "copying bytes " + std::to_string(s.off) + "-" +
 			        std::to_string(s.off + s.len) + " failed: " + why;
+		s.release();
 		++done;
 		bytes_done += s.len;
 		bar.update(bytes_done);
@@ -565,6 +640,12 @@ copy_report copy_file(const copy_options &o)
 
 	if (o.verify) {
 		double v0 = now_seconds();
+		unique_mapping srcmap;
+		srcmap.len = std::size_t(size);
+		srcmap.addr = mmap(nullptr, srcmap.len, PROT_READ, MAP_SHARED, src.fd, 0);
+		if (srcmap.addr == MAP_FAILED)
+			fail_errno("cannot map the source " + in_quotes(o.src) + " to verify",
+			           errno);
 		verify(dst.fd, static_cast<const char *>(srcmap.addr), size, o.dst);
 		r.verify_seconds = now_seconds() - v0;
 		r.verified = true;

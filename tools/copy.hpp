@@ -5,19 +5,21 @@
  * tools/copy.hpp -- copying a file durably into a libpmem2 mapping of
  * another: the engine of `masync copy` and `masync demo`.
  *
- * copy_file() opens SRC, creates DST (or resizes it to SRC's size),
- * allocates its blocks ahead of the copy (so that a full device is an error
- * message, not a SIGBUS), maps it with libpmem2 and copies SRC's mapping
- * into it in chunks, with up to `in_flight` futures in flight on the chosen
- * mover. Every chunk is made durable as libpmem2 requires for the map's
- * granularity before it counts as done, and a new DST's directory entry is
- * synced: when copy_file returns, DST holds SRC's bytes durably and has its
- * size. On any failure it throws `failure`; a DST it created is removed,
- * an existing DST is reported as incomplete. Nothing is claimed for data
- * that was not written.
+ * copy_file() opens SRC, creates DST (or resizes it to SRC's size), checks
+ * the free space, allocates DST's blocks ahead of the copy where the file
+ * system preallocates (not tmpfs; so that a full device is an error
+ * message, not a SIGBUS) and copies SRC into DST in chunks: each chunk is a
+ * libpmem2 map of DST's range and a mapping of SRC's, copied by one
+ * pmem2_memcpy_async future, started at once, with up to `in_flight` in
+ * flight on the chosen mover, and unmapped as soon as it completes. Every
+ * chunk is made durable as libpmem2 requires for the map's granularity
+ * before it counts as done, and a new DST's directory entry is synced: when
+ * copy_file returns, DST holds SRC's bytes durably and has its size. On any failure it throws
+ * `failure`; a DST it created is removed, an existing DST is reported as incomplete. Nothing is
+ * claimed for data that was not written.
  *
- * A bus error while copying (SRC truncated under us, the device failing)
- * ends the process with a message and exit status 1 (a signal handler).
+ * A bus error while copying (SRC truncated under us, a full tmpfs, the
+ * device failing) ends the process with a message and exit status 1 (a signal handler).
  * Not thread-safe: one copy at a time per process.
  */
 #ifndef MASYNC_TOOLS_COPY_HPP
@@ -38,9 +40,9 @@ struct copy_options {
 	std::string dst;
 	std::string mover = default_mover_name(); /* default | sync | threads */
 	unsigned threads = 0;                     /* threads mover workers; 0: one per CPU */
-	std::size_t chunk = 0;                    /* bytes per future; 0: automatic */
-	unsigned in_flight = 0;                   /* futures in flight; 0: automatic */
-	bool verify = false;                      /* re-read DST with pread and compare */
+	std::size_t chunk = 0;  /* bytes per future (rounded up to whole pages); 0: automatic */
+	unsigned in_flight = 0; /* futures in flight; 0: automatic */
+	bool verify = false;    /* re-read DST with pread and compare */
 	progress::mode progress_mode = progress::mode::automatic;
 	std::string label = "copy";
 };

@@ -31,13 +31,18 @@ class Skip(Exception):
     pass
 
 
-def run(*args, user=None, check=None):
-    """Runs masync with args; returns (returncode, stdout, stderr)."""
+def run(*args, user=None, check=None, env=None):
+    """Runs masync with args (and env added to the environment); returns
+    (returncode, stdout, stderr)."""
     cmd = [ARGS.masync] + [str(a) for a in args]
     if user is not None:
         cmd = ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups"] + cmd
+    full_env = None
+    if env is not None:
+        full_env = dict(os.environ)
+        full_env.update(env)
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                       timeout=600)
+                       timeout=600, env=full_env)
     if check is not None and p.returncode != check:
         fail("%s: exit status %d, expected %d\nstdout:\n%s\nstderr:\n%s" %
              (" ".join(cmd), p.returncode, check, p.stdout, p.stderr))
@@ -85,10 +90,10 @@ def need_pmem2():
         raise Skip("masync was built without libpmem2")
 
 
-def expect_failure(args, words, user=None, no_dst=None, status=None):
+def expect_failure(args, words, user=None, no_dst=None, status=None, env=None):
     """The command fails (with `status` if given), says `words` on stderr,
     claims nothing on stdout."""
-    rc, out, err = run(*args, user=user)
+    rc, out, err = run(*args, user=user, env=env)
     cmd = "masync " + " ".join(str(a) for a in args)
     expect(rc != 0, "%s: succeeded (exit 0), expected a failure\n%s%s" % (cmd, out, err))
     expect(status is None or rc == status, "%s: exit status %s, expected %s" % (cmd, rc, status))
@@ -137,6 +142,10 @@ def case_copy_sizes():
     dst = path("dst-chunks")
     run("copy", "--chunk", "64K", "--in-flight", "3", "--progress", "lines", big, dst, check=0)
     expect(same_content(big, dst), "64 KiB chunks: DST differs")
+    os.unlink(dst)
+    # A chunk size that is not a multiple of the page size (rounded up to one).
+    run("copy", "--chunk", "5000", big, dst, check=0)
+    expect(same_content(big, dst), "5000-byte chunks: DST differs")
     os.unlink(dst)
     if ARGS.have_miniasync:
         run("copy", "--mover", "threads", "--threads", "3", "--chunk", "1M", big, dst, check=0)
@@ -213,6 +222,37 @@ def case_copy_errors():
     os.chmod(readonly, 0o444)
     expect_failure(["copy", src, readonly], ["cannot open the destination", "permission denied"],
                    user=user)
+
+
+def case_copy_no_space():
+    """A destination on a full tmpfs: a private 1 MiB one mounted for the test
+    (root only; skipped where mounting is not permitted)."""
+    need_pmem2()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        raise Skip("mounting a private tmpfs needs root and mount(8)")
+    small = path("small-tmpfs")
+    os.mkdir(small)
+    p = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1M,mode=0755", "masync-test", small],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if p.returncode != 0:
+        raise Skip("cannot mount a tmpfs here: %s" % p.stdout.strip())
+    try:
+        src = make_file("src-3M", 3 << 20, seed=5)
+        dst = os.path.join(small, "dst")
+        # The free-space check before the copy.
+        expect_failure(["copy", src, dst], ["no space"], no_dst=dst, status=1)
+        # Past it (test hook): nothing is preallocated on tmpfs, so the copy
+        # meets the full file system as a bus error in a mover's thread.
+        movers = ["default", "threads"] if ARGS.have_miniasync else ["default"]
+        for mover in movers:
+            expect_failure(["copy", "--mover", mover, src, dst], ["no space"], no_dst=dst,
+                           status=1, env={"MASYNC_TOOL_TEST_SKIP_SPACE_CHECK": "1"})
+        # What fits is copied.
+        fits = make_file("src-600K", 600 << 10, seed=6)
+        run("copy", "-q", fits, dst, check=0)
+        expect(same_content(fits, dst), "600 KiB into the 1 MiB tmpfs: DST differs")
+    finally:
+        subprocess.run(["umount", small], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 CPU_FLAGS = {"avx512f": "avx512f", "avx2": "avx2", "clwb": "clwb", "clflushopt": "clflushopt",
