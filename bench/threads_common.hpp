@@ -108,6 +108,7 @@ inline bool report_max(const char *what, double value, double limit, const char 
 struct wake_slot {
 	std::atomic<int> fired{0};
 	std::atomic<int> armed{0};
+	std::atomic<std::uint64_t> armed_at{0}; /* when the future first armed the waker */
 	std::atomic<future_waker_wake_fn> wake{nullptr};
 	std::atomic<void *> data{nullptr};
 
@@ -142,6 +143,8 @@ inline enum future_state wake_future_task(struct future_context *ctx, struct fut
 		n->notifier_used = FUTURE_NOTIFIER_WAKER;
 		s->data.store(n->waker.data, std::memory_order_relaxed);
 		s->wake.store(n->waker.wake, std::memory_order_release);
+		if (!s->armed.load(std::memory_order_relaxed))
+			s->armed_at.store(now_ns(), std::memory_order_relaxed);
 		s->armed.store(1, std::memory_order_release);
 	}
 	/* Fired while we were arming: complete now (the wake is not needed). */

@@ -7,9 +7,14 @@
  *   wake     a waker called on another thread -> runtime_wait returns,
  *            20,000 times (the waker fires 0-2 us after the future armed
  *            it): p50/p99/max. Target p99 <= 10 us and none above 1 ms that
- *            the runtime caused: a sample during which the waiting thread
- *            was preempted (involuntary context switch, from getrusage) is
- *            a machine stall and is reported separately.
+ *            the runtime caused. A machine stall is not the runtime's and is
+ *            reported apart: a sample during which the waiting thread was
+ *            preempted (involuntary context switch, from getrusage), or in
+ *            which the firing thread was held up so long that the waker came
+ *            after the runtime's spin (more than 30 us after arming instead of
+ *            0-2 us), so the runtime slept as designed and the sample
+ *            measures the machine's wake-up of a sleeping thread (see
+ *            sleepwake). Each sample over 1 ms is listed with these facts.
  *   sleepwake  the same with the waker 300 us late, so the runtime has gone
  *            to sleep: the futex wake-up cost (informational).
  *   trip     one 4 KiB memcpy handed to a worker, from vdm_memcpy to the
@@ -38,9 +43,11 @@ namespace
 int samples = 20000;
 
 struct latencies {
-	std::vector<std::uint64_t> all, clean; /* clean: no preemption of the waiter */
-	std::uint64_t slept = 0;               /* samples in which the waiter slept */
-	masync::detail::runtime_stats stats;   /* what the runtime did meanwhile */
+	/* clean: the waiter was not preempted and the waker fired on time */
+	std::vector<std::uint64_t> all, clean;
+	std::uint64_t slept = 0;             /* samples in which the waiter slept */
+	std::vector<std::string> outliers;   /* the first samples over 1 ms, described */
+	masync::detail::runtime_stats stats; /* what the runtime did meanwhile */
 };
 
 void print(const char *name, const latencies &l)
@@ -61,10 +68,12 @@ void print(const char *name, const latencies &l)
 	            "us  >1ms: %" PRIu64 "\n",
 	            us(percentile(l.all, 50)), us(percentile(l.all, 99)),
 	            us(percentile(l.all, 99.9)), us(percentile(l.all, 100)), over_all);
-	std::printf("    not preempted:     p50 %7.2f us  p99 %7.2f us  p99.9 %8.2f us  max %9.2f "
+	std::printf("    clean:             p50 %7.2f us  p99 %7.2f us  p99.9 %8.2f us  max %9.2f "
 	            "us  >1ms: %" PRIu64 "\n",
 	            us(percentile(l.clean, 50)), us(percentile(l.clean, 99)),
 	            us(percentile(l.clean, 99.9)), us(percentile(l.clean, 100)), over_clean);
+	for (const auto &o : l.outliers)
+		std::printf("%s\n", o.c_str());
 }
 
 /* A waker fired by another thread `delay_ns` (plus 0-2 us of jitter) after the future armed it. */
@@ -115,9 +124,22 @@ latencies wake_path(std::uint64_t delay_ns)
 		std::uint64_t t0 = fired_at.load(std::memory_order_relaxed);
 		std::uint64_t d = t1 > t0 ? t1 - t0 : 0;
 		l.all.push_back(d);
-		if (pre1 == pre0)
+		std::uint64_t armed = slot.armed_at.load(std::memory_order_relaxed);
+		/* On time: within the jitter asked for plus the runtime's 30 us spin. */
+		bool on_time = t0 - armed <= delay_ns + 2000 + 30000;
+		if (pre1 == pre0 && on_time)
 			l.clean.push_back(d);
 		l.slept += sl1 != sl0;
+		/* Every sample over 1 ms, with what the threads saw around it. */
+		if (d > 1000000 && l.outliers.size() < 8) {
+			char line[160];
+			std::snprintf(line, sizeof(line),
+			              "    sample %d: %.1f us; waiter preempted: %s, slept: %s; "
+			              "waker fired %.1f us after arming",
+			              i, double(d) / 1e3, pre1 != pre0 ? "yes" : "no",
+			              sl1 != sl0 ? "yes" : "no", double(t0 - armed) / 1e3);
+			l.outliers.push_back(line);
+		}
 	}
 	l.stats = masync::detail::runtime_thread_stats();
 	quit.store(true);
@@ -132,12 +154,11 @@ bool bench_wake()
 	std::printf("wake: waker called on another thread -> runtime_wait returns\n");
 	latencies l = wake_path(0);
 	print("waker fired 0-2 us after arming", l);
-	bool ok =
-	    report_max("wake path p99 (not preempted)", percentile(l.clean, 99) / 1000, 10, "us");
+	bool ok = report_max("wake path p99 (clean)", percentile(l.clean, 99) / 1000, 10, "us");
 	std::uint64_t over = 0;
 	for (auto v : l.clean)
 		over += v > 1000000;
-	ok &= report_max("wake path samples > 1 ms caused by the runtime", double(over), 0,
+	ok &= report_max("wake path samples > 1 ms caused by the runtime (clean)", double(over), 0,
 	                 "samples");
 	return ok;
 }
