@@ -20,10 +20,11 @@
  *             after the function returns, whatever the function did, which
  *             the map's memcpy (streaming stores) makes a second pass.
  *
- * Each cell is the median over interleaved rounds (baseline and async
- * alternate, each going first in every other round), so machine noise
- * hits both; the ratio is the median of the per-round ratios (each round's
- * pair runs back to back), the times shown are the medians of each side. Usage:
+ * Each cell is the median over interleaved rounds, so machine noise hits
+ * both: for the default mover a round is 16 back-to-back pairs of ~1 MiB
+ * blocks of copies (which kind goes first alternates), for the threads
+ * mover one copy of each kind; the ratio is the median of the per-round
+ * ratios, the times shown are the medians of each side. Usage:
  *   bench_pmem2_async [--rounds N] [--strict] [--only default|threads]
  * --strict makes the exit status non-zero when a target is missed.
  */
@@ -136,19 +137,25 @@ void bench_default(pmem2_granularity g)
 
 	for (std::size_t size : {std::size_t(4) << 10, std::size_t(64) << 10,
 	                         std::size_t(256) << 10, std::size_t(2) << 20}) {
-		/* Enough copies per round for ~2 ms; destinations cycle over the region. */
-		std::size_t per_round = std::max<std::size_t>(8, (16 << 20) / size);
+		/*
+		 * A round is 16 pairs of blocks of about 1 MiB of copies each, one
+		 * block of each kind back to back (which goes first alternates), so
+		 * that both see the same machine; the round's figure is the sum of
+		 * each kind's blocks. Destinations cycle over the region.
+		 */
+		std::size_t per_block = std::max<std::size_t>(2, (1 << 20) / size);
+		constexpr int pairs = 16;
 		std::size_t slots = region / size;
-		auto run_sync = [&] {
+		auto run_sync = [&](std::size_t first) {
 			auto t0 = now_ns();
-			for (std::size_t i = 0; i < per_round; ++i)
+			for (std::size_t i = first; i < first + per_block; ++i)
 				memcpy_fn(m.base + (i % slots) * size,
 				          src.data() + (i * 64) % (2 << 20), size, 0);
-			return double(now_ns() - t0) / double(per_round);
+			return double(now_ns() - t0);
 		};
-		auto run_async = [&] {
+		auto run_async = [&](std::size_t first) {
 			auto t0 = now_ns();
-			for (std::size_t i = 0; i < per_round; ++i) {
+			for (std::size_t i = first; i < first + per_block; ++i) {
 				auto f =
 				    pmem2_memcpy_async(m.map, m.base + (i % slots) * size,
 				                       src.data() + (i * 64) % (2 << 20), size, 0);
@@ -159,19 +166,25 @@ void bench_default(pmem2_granularity g)
 					std::exit(2);
 				}
 			}
-			return double(now_ns() - t0) / double(per_round);
+			return double(now_ns() - t0);
 		};
-		run_sync();
-		run_async();
+		run_sync(0);
+		run_async(0);
 		std::vector<double> s, a;
+		std::size_t next = 0;
 		for (int r = 0; r < rounds; ++r) {
-			if (r % 2) {
-				a.push_back(run_async());
-				s.push_back(run_sync());
-			} else {
-				s.push_back(run_sync());
-				a.push_back(run_async());
+			double ts = 0, ta = 0;
+			for (int k = 0; k < pairs; ++k, next += per_block) {
+				if ((r + k) % 2) {
+					ta += run_async(next);
+					ts += run_sync(next);
+				} else {
+					ts += run_sync(next);
+					ta += run_async(next);
+				}
 			}
+			s.push_back(ts / double(pairs * per_block));
+			a.push_back(ta / double(pairs * per_block));
 		}
 		double ms = median(s), ma = median(a), ratio = paired_ratio(a, s);
 		double target = size <= (4 << 10) ? 1.10 : 1.02;

@@ -12,8 +12,9 @@
  *
  * Failed persists
  *   The map's memory functions return nothing; at PAGE granularity a failed
- *   msync is reported through errno (and pmem2_errormsg). call_checked()
- *   runs one of them and tells whether it failed, leaving a message.
+ *   msync is counted in sync_failures (and reported through errno and
+ *   pmem2_errormsg). call_checked() runs one of them and tells whether it
+ *   failed, leaving a message and errno as it was.
  *
  * Thread safety: all of it may be used from any thread; init/fini only by
  * the thread creating/deleting the map.
@@ -24,6 +25,7 @@
 #include <libpmem2.h>
 
 #include "pmem2/map.hpp"
+#include "pmem2/persist.hpp"
 
 #include <cerrno>
 #include <cstddef>
@@ -52,14 +54,14 @@ template <typename F> bool call_checked(const struct pmem2_map *map, F f)
 		f(); /* only msync can fail */
 		return true;
 	}
+	/* A failed msync sets errno (sync_pages); the async API leaves errno as it was. */
 	int saved = errno;
-	errno = 0;
+	unsigned before = sync_failures.count;
 	f();
-	int err = errno;
-	errno = saved;
-	if (err == 0)
+	if (sync_failures.count == before)
 		return true;
-	report_failed_persist(map, err);
+	report_failed_persist(map, sync_failures.last_error);
+	errno = saved;
 	return false;
 }
 

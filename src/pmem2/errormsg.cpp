@@ -22,9 +22,17 @@ namespace
 {
 
 thread_local char message[errormsg_capacity];
+/*
+ * Whether message holds anything. Initial-exec (one %fs-relative access)
+ * where the message buffer is not (its size would eat into the static TLS
+ * a dlopen'ed libpmem2 may get): err_clear, on every call of the API,
+ * touches only this flag unless there is a message to clear.
+ */
+[[gnu::tls_model("initial-exec")]] thread_local bool message_set = false;
 
 void vformat(const char *fmt, va_list ap) noexcept
 {
+	message_set = true;
 	int n = std::vsnprintf(message, sizeof(message), fmt, ap);
 	if (n < 0)
 		std::snprintf(message, sizeof(message), "libpmem2: (unprintable error message)");
@@ -45,7 +53,10 @@ void append_errno(int errnum) noexcept
 
 void err_clear() noexcept
 {
-	message[0] = '\0';
+	if (message_set) {
+		message[0] = '\0';
+		message_set = false;
+	}
 }
 
 int fail(int code, const char *fmt, ...) noexcept
@@ -78,7 +89,7 @@ void set_errno_message(int errnum, const char *fmt, ...) noexcept
 
 const char *err_message() noexcept
 {
-	return message;
+	return message_set ? message : "";
 }
 
 } // namespace masync::pmem2

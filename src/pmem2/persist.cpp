@@ -18,6 +18,9 @@
 
 namespace masync::pmem2
 {
+
+[[gnu::tls_model("initial-exec")]] thread_local sync_failure_record sync_failures;
+
 namespace
 {
 
@@ -41,6 +44,8 @@ void sync_part(void *ctx, pmem2_map *, void *part, std::size_t len)
 			break;
 	}
 	int e = errno;
+	sync_failures.count++;
+	sync_failures.last_error = e;
 	if (st->first_error == 0) {
 		st->first_error = e;
 		set_errno_message(e, "msync of %zu bytes at %p failed", n,

@@ -32,6 +32,18 @@ namespace masync::pmem2
 
 int sync_pages(const void *ptr, std::size_t size) noexcept;
 
+/*
+ * This thread's msync failures in sync_pages: a count and the errno of the
+ * latest. Lets the async API tell whether a memory function it called
+ * failed to persist without touching errno (a call into the C library per
+ * access) on every operation.
+ */
+struct sync_failure_record {
+	unsigned count;
+	int last_error;
+};
+[[gnu::tls_model("initial-exec")]] extern thread_local sync_failure_record sync_failures;
+
 void persist_cache_line(const void *ptr, std::size_t size);
 void flush_cache_line(const void *ptr, std::size_t size);
 void persist_byte(const void *ptr, std::size_t size);

@@ -16,6 +16,7 @@
 #include "miniasync/data_mover_sync.hpp"
 #include "pmem2/default_mover.hpp"
 #include "pmem2/map.hpp"
+#include "pmem2/persist.hpp"
 
 #include <atomic>
 #include <cerrno>
@@ -275,9 +276,12 @@ INSTANTIATE_TEST_SUITE_P(all, async_errors,
 /* A persist that fails (an msync error at PAGE granularity) fails the future. */
 std::atomic<int> persist_calls{0};
 
+/* Fails as sync_pages does when msync fails: counted for the thread, errno set. */
 void failing_persist(const void *, std::size_t)
 {
 	persist_calls++;
+	masync::pmem2::sync_failures.count++;
+	masync::pmem2::sync_failures.last_error = EIO;
 	errno = EIO;
 }
 
