@@ -241,10 +241,12 @@ int op_start(void *data, const struct vdm_operation *operation, struct future_no
 	threads_split_init(m, rec);
 	help_window &help = this_thread_help;
 	const bool helping = help.open && help.rec == nullptr;
+	rec->caller_helps = helping;
 	const std::uint32_t refs = helping ? 2 : 1;
 	rec->refs.fetch_add(refs, std::memory_order_relaxed);
 	if (!m->queue->try_push(rec)) {
 		rec->refs.fetch_sub(refs, std::memory_order_relaxed);
+		rec->caller_helps = false;
 		return start_when_full(m, rec, n);
 	}
 	threads_submitted(m);
@@ -407,6 +409,8 @@ data_mover_threads *threads_mover_create(const threads_config &config) noexcept
 	m->config.ring_size = ring;
 	if (m->config.chunk_size < 4096)
 		m->config.chunk_size = 4096;
+	if (m->config.cpus == 0)
+		m->config.cpus = std::thread::hardware_concurrency();
 	if (m->config.spinners == 0) /* half the workers, at least one, spin when idle */
 		m->config.spinners = static_cast<std::uint32_t>((config.nthreads + 1) / 2);
 

@@ -114,6 +114,8 @@ struct alignas(64) threads_record {
 	bool room_listed = false;
 	/* Split operations: set by whoever queued the helper entries (once). */
 	std::atomic<bool> spread{false};
+	/* Split operations: the polling thread takes part (threads_help.hpp). */
+	bool caller_helps = false;
 	threads_record *room_next = nullptr;
 	threads_record *room_prev = nullptr;
 };
@@ -139,6 +141,7 @@ struct threads_config {
 	std::uint32_t coalesce_chain = 8; /* operations one waker call may cover */
 	std::size_t coalesce_max = 65536; /* largest operation whose wake is deferred */
 	std::uint32_t spinners = 0;       /* idle workers spinning at once (0: half of them) */
+	std::uint32_t cpus = 0;           /* CPUs of the machine (0: unknown), set at creation */
 };
 
 /*

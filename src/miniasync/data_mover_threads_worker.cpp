@@ -232,15 +232,27 @@ void threads_split_init(const data_mover_threads *m, threads_record *rec) noexce
 	rec->next_chunk.store(0, std::memory_order_relaxed);
 	rec->done_chunks.store(0, std::memory_order_relaxed);
 	rec->spread.store(false, std::memory_order_relaxed);
+	rec->caller_helps = false;
 }
 
 void threads_split_spread(data_mover_threads *m, threads_record *rec) noexcept
 {
 	if (rec->spread.exchange(true, std::memory_order_acq_rel))
 		return;
+	/*
+	 * Participants: the worker that pops the entry, one per helper entry,
+	 * and the polling thread when it helps. No more of them than CPUs: on
+	 * an oversubscribed machine a participant preempted in the middle of
+	 * a chunk holds up the whole operation's completion.
+	 */
 	std::size_t helpers = rec->nchunks - 1;
 	if (helpers > m->nworkers - 1)
 		helpers = m->nworkers - 1;
+	if (std::size_t cpus = m->config.cpus; cpus != 0) {
+		std::size_t others = cpus - 1 - (rec->caller_helps && cpus > 1 ? 1 : 0);
+		if (helpers > others)
+			helpers = others;
+	}
 	/* One reference per helper entry (taken back if it cannot be queued). */
 	rec->refs.fetch_add(static_cast<std::uint32_t>(helpers), std::memory_order_relaxed);
 	std::size_t queued = 0;
