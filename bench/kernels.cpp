@@ -2,7 +2,7 @@
 /* Copyright 2026, masync authors */
 
 /*
- * bench/kernels.cpp -- the memory kernels of common/memops.hpp, measured the
+ * bench/kernels.cpp -- the memory kernels of common/kernels.hpp, measured the
  * way libpmem2 uses them: writes walking through a 256 MiB file on /dev/shm,
  * so the destination is never in the cache.
  *
@@ -16,7 +16,7 @@
  * Figures only mean something on a quiet machine.
  */
 
-#include "common/memops.hpp"
+#include "common/kernels.hpp"
 
 #include <dlfcn.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
 #include "machine.hpp"
 
 #include "common/cpu.hpp"
-#include "common/memops.hpp"
+#include "common/kernels.hpp"
 
 #if MASYNC_TOOL_HAVE_PMEM2
 #include <libpmem2.h>
@@ -163,7 +163,7 @@ std::vector<std::pair<std::string, bool>> cpu_feature_list()
 
 kernel_choice kernels()
 {
-	/* The choice the memory kernels made for this process (src/common/memops). */
+	/* The choice the memory kernels made for this process (src/common/kernels). */
 	const auto &c = mem::chosen();
 	kernel_choice k;
 	k.memcpy_kernel = c.isa;

@@ -4,7 +4,7 @@
 /*
  * common/mem_isa.hpp -- the table of memory kernels one instruction set
  * provides, filled by the per-ISA files (memcpy_<isa>.cpp, memset_<isa>.cpp)
- * and read by the dispatcher (memops.cpp). Internal to src/common.
+ * and read by the dispatcher (kernels.cpp). Internal to src/common.
  *
  * Every kernel is a plain store loop with no fence: the dispatcher adds the
  * drain. Kernels are indexed by the line write-back instruction they issue

@@ -26,7 +26,7 @@
 using masync::detail::threads_record;
 
 /*
- * libpmem2's private query (src/pmem2/mem_fns.cpp). Weak: resolved when
+ * libpmem2's private query (src/pmem2/map_fns.cpp). Weak: resolved when
  * libpmem2 is linked into the program (shared or static), else looked up
  * with dlsym, else absent (then every custom function is written back after).
  */

@@ -4,7 +4,7 @@
 /*
  * The memory work of the threads mover: one byte range of one operation,
  * with the operation's flags honoured through the project's kernels
- * (common/memops.hpp):
+ * (common/kernels.hpp):
  *
  *   no flag               the C library's memcpy/memmove/memset;
  *   VDM_F_MEM_DURABLE     mem::copy/move/set with write-back as it goes
@@ -27,7 +27,7 @@
  */
 
 #include "miniasync/data_mover_threads.hpp"
-#include "common/memops.hpp"
+#include "common/kernels.hpp"
 
 #include <cstring>
 

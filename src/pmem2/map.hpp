@@ -4,7 +4,7 @@
 /*
  * pmem2/map.hpp -- the internal layout of struct pmem2_map, shared by the
  * map lifecycle (map_new.cpp, map_delete.cpp), the memory operations
- * (mem_fns.cpp) and the async API.
+ * (map_fns.cpp) and the async API.
  *
  * A map is created by pmem2_map_new/pmem2_map_from_existing, which fill every
  * field below and then call install_mem_fns(). After that the map is
@@ -51,7 +51,7 @@ namespace masync::pmem2
 /*
  * Sets map->memcpy_fn ... drain_fn for map->effective_granularity (and the
  * CPU's features and the PMEM_* environment overrides). Implemented in
- * mem_fns.cpp. Cannot fail.
+ * map_fns.cpp. Cannot fail.
  */
 void install_mem_fns(struct pmem2_map *map);
 

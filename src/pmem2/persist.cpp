@@ -8,7 +8,7 @@
 #include "pmem2/map_registry.hpp"
 #include "pmem2/source.hpp"
 
-#include "common/memops.hpp"
+#include "common/kernels.hpp"
 #include "common/persistence_checker_hooks.hpp"
 #include "common/test_hook.hpp"
 

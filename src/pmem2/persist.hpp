@@ -4,7 +4,7 @@
 /*
  * pmem2/persist.hpp -- the persist, flush and drain functions of each
  * granularity, as handed out by pmem2_get_persist_fn/_flush_fn/_drain_fn
- * (installed by mem_fns.cpp), and the page write-back they share with the
+ * (installed by map_fns.cpp), and the page write-back they share with the
  * PAGE memory operations.
  *
  *   granularity   flush                     drain     persist

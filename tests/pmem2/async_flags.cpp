@@ -15,7 +15,7 @@
 #include "async_fixture.hpp"
 #include "async_test_movers.hpp"
 
-#include "common/memops.hpp"
+#include "common/kernels.hpp"
 #include "common/test_hook.hpp"
 #include "pmem2/map.hpp"
 

@@ -2,7 +2,7 @@
 /* Copyright 2026, masync authors */
 
 /*
- * The memory kernels (common/memops.hpp) against plain memmove/memset: every
+ * The memory kernels (common/kernels.hpp) against plain memmove/memset: every
  * flag combination, destination and source offsets 0/7/9/63, sizes on both
  * sides of every size-class boundary, overlaps in both directions, and the
  * number of line write-backs and fences each mode promises. CTest runs this
@@ -12,7 +12,7 @@
  */
 
 #include "common/cpu.hpp"
-#include "common/memops.hpp"
+#include "common/kernels.hpp"
 #include "common/test_hook.hpp"
 
 #include <gtest/gtest.h>
@@ -73,7 +73,7 @@ std::size_t lines_touched(const void *p, std::size_t n)
 
 } // namespace
 
-TEST(memops, environment_selects_expected_kernel)
+TEST(kernels, environment_selects_expected_kernel)
 {
 	const auto &c = mem::chosen();
 	std::printf("isa=%s flush=%s movnt=%d threshold=%zu\n", c.isa, c.flush, int(c.movnt),
@@ -96,7 +96,7 @@ TEST(memops, environment_selects_expected_kernel)
 	}
 }
 
-TEST(memops, copy_matches_memcpy)
+TEST(kernels, copy_matches_memcpy)
 {
 	buffers b(1);
 	for (unsigned flags : all_flags())
@@ -113,7 +113,7 @@ TEST(memops, copy_matches_memcpy)
 				}
 }
 
-TEST(memops, set_matches_memset)
+TEST(kernels, set_matches_memset)
 {
 	buffers b(2);
 	int c = 0;
@@ -131,7 +131,7 @@ TEST(memops, set_matches_memset)
 }
 
 /* Overlapping moves, the destination below and above the source. */
-TEST(memops, move_overlapping_both_directions)
+TEST(kernels, move_overlapping_both_directions)
 {
 	const std::size_t shifts[] = {1, 7, 8, 9, 63, 64, 65, 128, 200, 256, 1000, 4096};
 	const unsigned flagsets[] = {0,
@@ -164,7 +164,7 @@ TEST(memops, move_overlapping_both_directions)
 }
 
 /* n == 0 and dst == src do nothing at all: no store, write-back or fence. */
-TEST(memops, empty_and_self_do_nothing)
+TEST(kernels, empty_and_self_do_nothing)
 {
 	alignas(64) unsigned char b[256];
 	std::memset(b, 5, sizeof(b));
@@ -179,8 +179,8 @@ TEST(memops, empty_and_self_do_nothing)
 		EXPECT_EQ(x, 5);
 }
 
-/* Write-backs and fences per mode: exactly what memops.hpp promises. */
-TEST(memops, flush_and_fence_counts)
+/* Write-backs and fences per mode: exactly what kernels.hpp promises. */
+TEST(kernels, flush_and_fence_counts)
 {
 	const auto &c = mem::chosen();
 	alignas(64) static unsigned char src[8192 + 128], dst[8192 + 128];
@@ -228,7 +228,7 @@ TEST(memops, flush_and_fence_counts)
 }
 
 /* flush() writes back each touched line once; drain() is one fence. */
-TEST(memops, flush_and_drain_counts)
+TEST(kernels, flush_and_drain_counts)
 {
 	alignas(64) static unsigned char b[4096 + 128];
 	for (std::size_t off : offsets)

@@ -2,9 +2,9 @@
 /* Copyright 2026, masync authors */
 
 /*
- * pmem2/memops.cpp -- the memmove/memcpy/memset functions of each
+ * pmem2/granularity_fns.cpp -- the memmove/memcpy/memset functions of each
  * granularity (pmem2_get_memmove_fn(3) and friends), thin wrappers over
- * the project's kernels (common/memops.hpp), whose flag bits are those of
+ * the project's kernels (common/kernels.hpp), whose flag bits are those of
  * PMEM2_F_MEM_*. Bits outside PMEM2_F_MEM_VALID_FLAGS are ignored.
  *
  *   CACHE_LINE  kernels as they are: lines written back as the copy goes
@@ -15,10 +15,10 @@
  *               NOFLUSH (NODRAIN has nothing to skip: drain is a no-op).
  */
 
-#include "pmem2/memops.hpp"
+#include "pmem2/granularity_fns.hpp"
 #include "pmem2/persist.hpp"
 
-#include "common/memops.hpp"
+#include "common/kernels.hpp"
 
 #include <libpmem2.h>
 

@@ -2,7 +2,7 @@
 /* Copyright 2026, masync authors */
 
 /*
- * common/memops.hpp -- the project's one set of memory kernels: copy, move
+ * common/kernels.hpp -- the project's one set of memory kernels: copy, move
  * and fill a destination that may be persistent memory, with or without
  * writing its cache lines back and fencing. libpmem2's memcpy/memmove/memset
  * functions and the movers (VDM_F_MEM_DURABLE, VDM_F_NO_CACHE_HINT) call
@@ -53,8 +53,8 @@
  * Thread safety: all functions may be called concurrently; none allocates,
  * locks or makes a system call (the first call reads the environment).
  */
-#ifndef MASYNC_COMMON_MEMOPS_HPP
-#define MASYNC_COMMON_MEMOPS_HPP
+#ifndef MASYNC_COMMON_KERNELS_HPP
+#define MASYNC_COMMON_KERNELS_HPP
 
 #include <cstddef>
 

@@ -2,7 +2,7 @@
 /* Copyright 2026, masync authors */
 
 /*
- * pmem2/mem_fns.cpp -- install_mem_fns() (map.hpp) and the six getters of
+ * pmem2/map_fns.cpp -- install_mem_fns() (map.hpp) and the six getters of
  * pmem2_get_memmove_fn(3), pmem2_get_persist_fn(3), pmem2_get_flush_fn(3)
  * and pmem2_get_drain_fn(3). The functions are chosen once per map, by its
  * effective granularity; the getters only read them back (never NULL, the
@@ -11,7 +11,7 @@
 
 #include "pmem2/export.hpp"
 #include "pmem2/map.hpp"
-#include "pmem2/memops.hpp"
+#include "pmem2/granularity_fns.hpp"
 #include "pmem2/persist.hpp"
 
 namespace masync::pmem2

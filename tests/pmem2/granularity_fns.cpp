@@ -11,7 +11,7 @@
  * operations do. CTest also runs it once per forced kernel.
  */
 
-#include "common/memops.hpp"
+#include "common/kernels.hpp"
 #include "common/test_hook.hpp"
 
 #include <libpmem2.h>

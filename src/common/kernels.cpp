@@ -2,12 +2,12 @@
 /* Copyright 2026, masync authors */
 
 /*
- * common/memops.cpp -- the dispatcher of memops.hpp: picks the instruction
+ * common/kernels.cpp -- the dispatcher of kernels.hpp: picks the instruction
  * set, write-back instruction and threshold once, then routes each call to
  * one kernel of mem_isa.hpp's table and adds the fence.
  */
 
-#include "common/memops.hpp"
+#include "common/kernels.hpp"
 #include "common/cpu.hpp"
 #include "common/env.hpp"
 #include "common/flush.hpp"
