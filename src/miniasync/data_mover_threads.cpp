@@ -13,7 +13,6 @@
 #include "miniasync/export.hpp"
 #include "miniasync/threads_help.hpp"
 
-#include <dlfcn.h>
 #include <sched.h>
 
 #include <cerrno>
@@ -24,14 +23,6 @@
 #include <type_traits>
 
 using masync::detail::threads_record;
-
-/*
- * libpmem2's private query (src/pmem2/map_fns.cpp). Weak: resolved when
- * libpmem2 is linked into the program (shared or static), else looked up
- * with dlsym, else absent (then every custom function is written back after).
- */
-extern "C" int masync_private_pmem2_fn_is_durable(const void *fn)
-    __attribute__((weak, visibility("default")));
 
 static_assert(std::is_standard_layout_v<data_mover_threads>,
               "the vdm must be at the mover's address");
@@ -358,18 +349,6 @@ threads_config threads_default_config()
 	return c;
 }
 
-bool threads_fn_is_durable(const void *fn) noexcept
-{
-	using query_fn = int (*)(const void *);
-	if (fn == nullptr)
-		return false;
-	query_fn query = &masync_private_pmem2_fn_is_durable;
-	if (query == nullptr)
-		query = reinterpret_cast<query_fn>(
-		    dlsym(RTLD_DEFAULT, "masync_private_pmem2_fn_is_durable"));
-	return query != nullptr && query(fn) != 0;
-}
-
 void threads_test_fail_thread_creation_at(int n) noexcept
 {
 	fail_thread_creation_at.store(n, std::memory_order_relaxed);
@@ -461,6 +440,26 @@ data_mover_threads *threads_mover_create(const threads_config &config) noexcept
 	return m;
 }
 
+/*
+ * The durable slot is written first: a worker that loads the new function
+ * (acquire) also sees its slot, one that still loads the old function
+ * compares it with a slot that is either nullptr or the new function, and at
+ * worst writes its range back once more.
+ */
+template <typename Fn>
+int set_fn(std::atomic<Fn> &slot, std::atomic<Fn> &durable_slot, Fn fn, unsigned fn_flags)
+{
+	durable_slot.store((fn_flags & DATA_MOVER_THREADS_FN_DURABLE) ? fn : nullptr,
+	                   std::memory_order_relaxed);
+	slot.store(fn, std::memory_order_release);
+	return 0;
+}
+
+bool bad_fn_call(const data_mover_threads *dmt, unsigned fn_flags)
+{
+	return dmt == nullptr || (fn_flags & ~DATA_MOVER_THREADS_FN_VALID_FLAGS) != 0;
+}
+
 } // namespace masync::detail
 
 using namespace masync::detail;
@@ -513,25 +512,47 @@ MINIASYNC_EXPORT void data_mover_threads_delete(struct data_mover_threads *dmt)
 MINIASYNC_EXPORT void data_mover_threads_set_memcpy_fn(struct data_mover_threads *dmt,
                                                        memcpy_fn op_memcpy)
 {
-	if (threads_fn_is_durable(reinterpret_cast<const void *>(op_memcpy)))
-		dmt->durable_memcpy.store(op_memcpy, std::memory_order_relaxed);
-	dmt->op_memcpy.store(op_memcpy, std::memory_order_release);
+	if (dmt != nullptr)
+		set_fn(dmt->op_memcpy, dmt->durable_memcpy, op_memcpy, 0);
 }
 
 MINIASYNC_EXPORT void data_mover_threads_set_memmove_fn(struct data_mover_threads *dmt,
                                                         memmove_fn op_memmove)
 {
-	if (threads_fn_is_durable(reinterpret_cast<const void *>(op_memmove)))
-		dmt->durable_memmove.store(op_memmove, std::memory_order_relaxed);
-	dmt->op_memmove.store(op_memmove, std::memory_order_release);
+	if (dmt != nullptr)
+		set_fn(dmt->op_memmove, dmt->durable_memmove, op_memmove, 0);
 }
 
 MINIASYNC_EXPORT void data_mover_threads_set_memset_fn(struct data_mover_threads *dmt,
                                                        memset_fn op_memset)
 {
-	if (threads_fn_is_durable(reinterpret_cast<const void *>(op_memset)))
-		dmt->durable_memset.store(op_memset, std::memory_order_relaxed);
-	dmt->op_memset.store(op_memset, std::memory_order_release);
+	if (dmt != nullptr)
+		set_fn(dmt->op_memset, dmt->durable_memset, op_memset, 0);
+}
+
+MINIASYNC_EXPORT int data_mover_threads_set_memcpy_fn_flags(struct data_mover_threads *dmt,
+                                                            memcpy_fn op_memcpy, unsigned fn_flags)
+{
+	if (bad_fn_call(dmt, fn_flags))
+		return EINVAL;
+	return set_fn(dmt->op_memcpy, dmt->durable_memcpy, op_memcpy, fn_flags);
+}
+
+MINIASYNC_EXPORT int data_mover_threads_set_memmove_fn_flags(struct data_mover_threads *dmt,
+                                                             memmove_fn op_memmove,
+                                                             unsigned fn_flags)
+{
+	if (bad_fn_call(dmt, fn_flags))
+		return EINVAL;
+	return set_fn(dmt->op_memmove, dmt->durable_memmove, op_memmove, fn_flags);
+}
+
+MINIASYNC_EXPORT int data_mover_threads_set_memset_fn_flags(struct data_mover_threads *dmt,
+                                                            memset_fn op_memset, unsigned fn_flags)
+{
+	if (bad_fn_call(dmt, fn_flags))
+		return EINVAL;
+	return set_fn(dmt->op_memset, dmt->durable_memset, op_memset, fn_flags);
 }
 
 } // extern "C"

@@ -205,14 +205,6 @@ std::size_t threads_wake_workers(data_mover_threads *m, std::size_t count) noexc
 void threads_run_range(const data_mover_threads *m, const threads_op &op, std::size_t offset,
                        std::size_t len) noexcept;
 
-/*
- * Whether fn is one of libpmem2's map memory functions, which make their
- * writes durable as their map's granularity requires (asked through
- * libpmem2's private symbol masync_private_pmem2_fn_is_durable when masync's
- * libpmem2 is in the process; false otherwise, e.g. with PMDK's libpmem2).
- */
-bool threads_fn_is_durable(const void *fn) noexcept;
-
 /* The store fence that makes non-temporal stores and write-backs complete. */
 void threads_fence() noexcept;
 
@@ -284,8 +276,8 @@ struct data_mover_threads {
 	std::atomic<memmove_fn> op_memmove;
 	std::atomic<memset_fn> op_memset;
 	/*
-	 * The custom functions found to make their writes durable themselves
-	 * (libpmem2's map functions, see threads_fn_is_durable): with
+	 * The custom functions set with DATA_MOVER_THREADS_FN_DURABLE (they
+	 * make their writes durable themselves, data_mover_threads_set_*_fn_flags): with
 	 * VDM_F_MEM_DURABLE, the range is not written back after them. Only ever
 	 * hold such a function (or nullptr), so comparing the function an
 	 * operation calls with them needs no ordering with the setters.

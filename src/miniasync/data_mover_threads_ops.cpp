@@ -20,10 +20,9 @@
  * Custom functions (data_mover_threads_set_*_fn) receive the operation's
  * flags unchanged; for VDM_F_MEM_DURABLE the range is also written back
  * afterwards, so the guarantee holds whatever the function does, except
- * after libpmem2's own map functions (threads_fn_is_durable): they already
- * made the range durable for their map (VDM_F_MEM_DURABLE reaches them as
- * PMEM2_F_MEM_NODRAIN, and the worker fences), and a second pass over the
- * range would only cost time.
+ * after a function its setter declared durable (DATA_MOVER_THREADS_FN_DURABLE,
+ * data_mover_threads_set_*_fn_flags): it made the range durable itself
+ * and only the fence is left.
  */
 
 #include "miniasync/data_mover_threads.hpp"
