@@ -194,14 +194,14 @@ int op_start(void *data, const struct vdm_operation *operation, struct future_no
 {
 	auto *rec = static_cast<threads_record *>(data);
 	data_mover_threads *m = rec->mover;
-	rec->op = threads_flatten(*operation);
+	/* A rejected operation has n == 0: it completes inline with its result. */
+	rec->result = static_cast<std::uint8_t>(masync::vdm_op::flatten(*operation, rec->op));
 
 	std::size_t size = rec->op.n;
 	if (size <= m->config.inline_max) {
 		/* Tiny: cheaper to do now than to hand over (docs/threads_mover.md). */
 		threads_run_range(m, rec->op, 0, size);
-		if (threads_needs_fence(rec->op))
-			threads_fence();
+		masync::vdm_op::finish(rec->op);
 		if (n != nullptr)
 			n->notifier_used = FUTURE_NOTIFIER_NONE;
 		rec->state.store(THREADS_OP_FINISHED, std::memory_order_release);
@@ -279,22 +279,8 @@ void op_delete(void *data, const struct vdm_operation *operation,
 {
 	auto *rec = static_cast<threads_record *>(data);
 	data_mover_threads *m = rec->mover;
-	output->type = operation->type;
-	output->result = VDM_SUCCESS;
-	switch (operation->type) {
-	case VDM_OPERATION_MEMCPY:
-		output->output.memcpy.dest = operation->data.memcpy.dest;
-		break;
-	case VDM_OPERATION_MEMMOVE:
-		output->output.memmove.dest = operation->data.memmove.dest;
-		break;
-	case VDM_OPERATION_MEMSET:
-		output->output.memset.str = operation->data.memset.str;
-		break;
-	case VDM_OPERATION_FLUSH:
-		output->output.flush.unused = 0;
-		break;
-	}
+	masync::vdm_op::fill_output(*operation, static_cast<vdm_operation_result>(rec->result),
+	                            *output);
 	if (rec->room_waited) {
 		/* A worker may still be inside this record's notifier: wait it out. */
 		std::lock_guard<std::mutex> guard(*m->room_lock);
