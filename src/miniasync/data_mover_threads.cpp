@@ -11,7 +11,7 @@
 #include "miniasync/data_mover_threads.hpp"
 #include "common/futex.hpp"
 #include "miniasync/export.hpp"
-#include "miniasync/threads_help.hpp"
+#include "miniasync/wait_help.hpp"
 
 #include <sched.h>
 
@@ -225,13 +225,12 @@ int op_start(void *data, const struct vdm_operation *operation, struct future_no
 
 	/*
 	 * Split: references for the queue entry and, when this thread is a
-	 * runtime that will help (threads_help.hpp), for its help; helper
+	 * runtime that will help (wait_help.hpp), for its help; helper
 	 * entries for the other workers right away, so that they all start
 	 * together rather than one waking the next.
 	 */
 	threads_split_init(m, rec);
-	help_window &help = this_thread_help;
-	const bool helping = help.open && help.rec == nullptr;
+	const bool helping = wait_help_available();
 	rec->caller_helps = helping;
 	const std::uint32_t refs = helping ? 2 : 1;
 	rec->refs.fetch_add(refs, std::memory_order_relaxed);
@@ -242,10 +241,8 @@ int op_start(void *data, const struct vdm_operation *operation, struct future_no
 	}
 	threads_submitted(m);
 	threads_split_spread(m, rec);
-	if (helping) {
-		help.mover = m;
-		help.rec = rec;
-	}
+	if (helping)
+		(void)wait_help_offer(threads_help_run, rec); /* available was checked above */
 	return 0;
 }
 

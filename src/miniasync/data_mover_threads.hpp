@@ -108,7 +108,7 @@ struct alignas(64) threads_record {
 	bool room_listed = false;
 	/* Split operations: set by whoever queued the helper entries (once). */
 	std::atomic<bool> spread{false};
-	/* Split operations: the polling thread takes part (threads_help.hpp). */
+	/* Split operations: the polling thread takes part (wait_help.hpp). */
 	bool caller_helps = false;
 	/* vdm_op::flatten's verdict (enum vdm_operation_result), for op_delete. */
 	std::uint8_t result = VDM_SUCCESS;
@@ -184,6 +184,13 @@ inline bool threads_splittable(const threads_op &op) noexcept
 bool threads_is_split(const data_mover_threads *m, const threads_record *rec) noexcept;
 void threads_split_init(const data_mover_threads *m, threads_record *rec) noexcept;
 void threads_split_spread(data_mover_threads *m, threads_record *rec) noexcept;
+
+/*
+ * The job a split operation offers a thread waiting in the runtime
+ * (wait_help.hpp): arg is the record; participates, then drops the
+ * reference op_start took for the help.
+ */
+void threads_help_run(void *arg) noexcept;
 
 /* Claims and runs chunks of a split operation until none are left. */
 void threads_participate(data_mover_threads *m, threads_record *rec) noexcept;

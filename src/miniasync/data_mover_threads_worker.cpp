@@ -10,7 +10,7 @@
 
 #include "miniasync/data_mover_threads.hpp"
 #include "common/futex.hpp"
-#include "miniasync/threads_help.hpp"
+#include "miniasync/wait_help.hpp"
 
 #include <sched.h>
 
@@ -185,8 +185,6 @@ void sleep(data_mover_threads *m, std::size_t index) noexcept
 
 } // namespace
 
-[[gnu::tls_model("initial-exec")]] thread_local help_window this_thread_help;
-
 bool threads_is_split(const data_mover_threads *m, const threads_record *rec) noexcept
 {
 	std::size_t size = rec->op.n;
@@ -287,15 +285,12 @@ void threads_participate(data_mover_threads *m, threads_record *rec) noexcept
 		threads_complete(rec);
 }
 
-void threads_help_run() noexcept
+void threads_help_run(void *arg) noexcept
 {
-	help_window &h = this_thread_help;
-	if (h.rec == nullptr)
-		return;
-	threads_participate(h.mover, h.rec);
-	threads_drop_ref(h.mover, h.rec);
-	h.rec = nullptr;
-	h.mover = nullptr;
+	auto *rec = static_cast<threads_record *>(arg);
+	data_mover_threads *m = rec->mover;
+	threads_participate(m, rec);
+	threads_drop_ref(m, rec); /* the reference op_start took for this help */
 }
 
 void threads_complete_silently(threads_record *rec) noexcept

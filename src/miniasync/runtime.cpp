@@ -28,7 +28,7 @@
 #include "miniasync/export.hpp"
 #include "miniasync/runtime_test_hooks.hpp"
 #include "miniasync/runtime_waiter.hpp"
-#include "miniasync/threads_help.hpp"
+#include "miniasync/wait_help.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -50,6 +50,10 @@ struct runtime {
 	std::uint64_t waker_safety_ns;      /* longest sleep waiting for a waker */
 	std::uint64_t max_backoff_sleep_ns; /* longest sleep for NONE/POLLER futures */
 };
+
+/* The runtime owns the help window (wait_help.hpp); constinit: no TLS init check. */
+[[gnu::tls_model("initial-exec")]] constinit thread_local masync::detail::wait_help_window
+    masync::detail::this_thread_wait_help{};
 
 namespace masync::detail
 {
@@ -343,11 +347,10 @@ void wait_all(const struct runtime &rt, struct future *const *futs, std::size_t 
 	            (std::min(nfuts, exact_order_limit) + 31) / 32 * sizeof(mem.bits[0]));
 	for (;;) {
 		std::uint32_t snap = w->seq.load(std::memory_order_acquire);
-		help_window_open();
+		wait_help_open();
 		pass_result r = run_pass(futs, nfuts, w, mem);
-		if (help_window_close()) {
-			/* A large threads-mover operation started: copy with its workers. */
-			threads_help_run();
+		if (wait_help_close_and_run()) {
+			/* A mover had work for this thread (wait_help.hpp): poll again. */
 			step = 0;
 			continue;
 		}
