@@ -103,6 +103,7 @@ constexpr unsigned max_watched = 8;
 std::atomic<runtime_hook_fn> before_sleep_fn{nullptr};
 std::atomic<void *> before_sleep_arg{nullptr};
 thread_local runtime_stats stats;
+thread_local std::int64_t waker_timeout_override = 0; /* runtime_set_thread_waker_timeout */
 
 inline void cpu_relax() noexcept
 {
@@ -248,9 +249,9 @@ inline bool signalled(const waiter *w, std::uint32_t snap, const pass_result &r)
 
 /*
  * Sleeps on the waiter's sequence while it equals `snap`, at most
- * timeout_ns. Returns false on time-out.
+ * timeout_ns (forever when negative). Returns false on time-out.
  */
-bool sleep_on(waiter *w, std::uint32_t snap, std::uint64_t timeout_ns, bool run_hook) noexcept
+bool sleep_on(waiter *w, std::uint32_t snap, std::int64_t timeout_ns, bool run_hook) noexcept
 {
 	bool woke = true;
 	w->sleeping.fetch_add(1, std::memory_order_seq_cst);
@@ -260,7 +261,7 @@ bool sleep_on(waiter *w, std::uint32_t snap, std::uint64_t timeout_ns, bool run_
 			if (fn != nullptr)
 				fn(before_sleep_arg.load(std::memory_order_relaxed));
 		}
-		woke = futex_wait(&w->seq, snap, static_cast<std::int64_t>(timeout_ns));
+		woke = futex_wait(&w->seq, snap, timeout_ns);
 	}
 	w->sleeping.fetch_sub(1, std::memory_order_seq_cst);
 	return woke;
@@ -297,7 +298,10 @@ bool wait_for_wake(const struct runtime &rt, waiter *w, std::uint32_t snap, bool
 		}
 	}
 	stats.sleeps++;
-	bool woke = sleep_on(w, snap, rt.waker_safety_ns, true);
+	std::int64_t timeout = waker_timeout_override != 0
+	                           ? waker_timeout_override
+	                           : static_cast<std::int64_t>(rt.waker_safety_ns);
+	bool woke = sleep_on(w, snap, timeout, true);
 	if (!woke) {
 		stats.sleep_timeouts++;
 		w->note_arrival(UINT64_MAX);
@@ -358,7 +362,7 @@ void backoff_wait(const struct runtime &rt, waiter *w, std::uint32_t snap, const
 		return;
 	}
 #endif
-	sleep_on(w, snap, ns, false);
+	sleep_on(w, snap, static_cast<std::int64_t>(ns), false);
 }
 
 void wait_all(const struct runtime &rt, struct future *const *futs, std::size_t nfuts) noexcept
@@ -401,6 +405,11 @@ void runtime_set_before_sleep_hook(runtime_hook_fn fn, void *arg) noexcept
 {
 	before_sleep_arg.store(arg, std::memory_order_relaxed);
 	before_sleep_fn.store(fn, std::memory_order_release);
+}
+
+void runtime_set_thread_waker_timeout(std::int64_t ns) noexcept
+{
+	waker_timeout_override = ns;
 }
 
 runtime_stats runtime_thread_stats() noexcept
