@@ -19,19 +19,32 @@
  *            to sleep: the futex wake-up cost (informational).
  *   trip     one 4 KiB memcpy handed to a worker, from vdm_memcpy to the
  *            return of runtime_wait, 20,000 times: target p99 <= 20 us.
+ *   vdm      a custom vdm whose helper thread completes each operation
+ *            20-200 us after op_start (release store, then the waker given to
+ *            op_start): from that store to the return of runtime_wait, 20,000
+ *            times, target p99 <= 10 us and none above 1 ms. Interleaved
+ *            with the same completions waited for without the runtime, as
+ *            baselines of the same run: "spin" (the waiting thread spins on
+ *            the completion word: the floor of what any wait can do) and
+ *            "futex" (it sleeps on that word at once and the helper wakes it:
+ *            the machine's cost of a sleeping wait).
  *   idle     CPU time of the whole process while runtime_wait waits 300 ms
  *            (a) for a future whose waker another thread calls after 300 ms,
  *            (b) for a threads-mover memcpy whose custom function sleeps
  *            300 ms (idle workers present): target <= 1 % of wall time.
  *
- *   bench_threads_latency [wake|sleepwake|trip|idle ...] [--n N] [--strict]
+ *   bench_threads_latency [wake|sleepwake|vdm|trip|idle ...] [--n N] [--strict]
  */
 
 #include "threads_common.hpp"
 #include "miniasync/runtime_test_hooks.hpp"
 
 #include <cinttypes>
+#include <climits>
+#include <linux/futex.h>
 #include <random>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <string>
 #include <thread>
 
@@ -172,6 +185,205 @@ bool bench_sleepwake()
 	return true;
 }
 
+/*
+ * The custom vdm of the "vdm" scenario: one operation at a time, completed
+ * by a helper thread `delay` after op_start. The bench's own futex calls are
+ * raw system calls, independent of the library's.
+ */
+struct helper_vdm {
+	struct vdm base;                        /* first: the vdm pointer is the helper_vdm */
+	std::atomic<std::uint32_t> started{0};  /* number of the operation started last */
+	std::atomic<std::uint32_t> done{0};     /* number of the operation completed last */
+	std::atomic<std::uint64_t> start_ns{0}; /* when it was started */
+	std::atomic<std::uint64_t> delay_ns{0}; /* how long after start the helper completes it */
+	std::atomic<std::uint64_t> done_ns{0};  /* when the helper stored `done` */
+	std::atomic<future_waker_wake_fn> wake{nullptr};
+	std::atomic<void *> wake_data{nullptr};
+	std::atomic<bool> quit{false};
+
+	/* Starts operation `number`; the helper then calls `fn(data)` after completing it. */
+	void start(std::uint32_t number, future_waker_wake_fn fn, void *data)
+	{
+		wake_data.store(data, std::memory_order_relaxed);
+		wake.store(fn, std::memory_order_relaxed);
+		start_ns.store(now_ns(), std::memory_order_relaxed);
+		started.store(number, std::memory_order_release);
+	}
+	void helper_loop()
+	{
+		std::uint32_t seen = 0;
+		for (;;) {
+			std::uint32_t s;
+			while ((s = started.load(std::memory_order_acquire)) == seen) {
+				if (quit.load(std::memory_order_relaxed))
+					return;
+				__builtin_ia32_pause();
+			}
+			seen = s;
+			std::uint64_t until = start_ns.load(std::memory_order_relaxed) +
+			                      delay_ns.load(std::memory_order_relaxed);
+			while (now_ns() < until)
+				__builtin_ia32_pause();
+			done_ns.store(now_ns(), std::memory_order_relaxed);
+			done.store(s, std::memory_order_release);
+			wake.load(std::memory_order_relaxed)(
+			    wake_data.load(std::memory_order_relaxed));
+		}
+	}
+};
+
+void *hv_new(struct vdm *vdm, const enum vdm_operation_type type)
+{
+	(void)type;
+	return vdm;
+}
+
+int hv_start(void *data, const struct vdm_operation *op, struct future_notifier *n)
+{
+	(void)op;
+	auto *h = static_cast<helper_vdm *>(data);
+	future_waker_wake_fn fn = [](void *) {};
+	void *arg = nullptr;
+	if (n != nullptr) {
+		n->notifier_used = FUTURE_NOTIFIER_WAKER;
+		fn = n->waker.wake;
+		arg = n->waker.data;
+	}
+	h->start(h->started.load(std::memory_order_relaxed) + 1, fn, arg);
+	return 0;
+}
+
+enum future_state hv_check(void *data, const struct vdm_operation *op)
+{
+	(void)op;
+	auto *h = static_cast<helper_vdm *>(data);
+	return h->done.load(std::memory_order_acquire) == h->started.load(std::memory_order_relaxed)
+	           ? FUTURE_STATE_COMPLETE
+	           : FUTURE_STATE_RUNNING;
+}
+
+void hv_delete(void *data, const struct vdm_operation *op, struct vdm_operation_output *out)
+{
+	(void)data;
+	out->type = op->type;
+	out->result = VDM_SUCCESS;
+	out->output.memcpy.dest = op->data.memcpy.dest;
+}
+
+int hv_async(void *future, enum future_property property)
+{
+	(void)future;
+	return property == FUTURE_PROPERTY_ASYNC;
+}
+
+long raw_futex(void *addr, int op, std::uint32_t val)
+{
+	return syscall(SYS_futex, addr, op, val, nullptr, nullptr, 0);
+}
+
+void raw_futex_wake(void *data)
+{
+	raw_futex(data, FUTEX_WAKE_PRIVATE, INT_MAX);
+}
+
+bool bench_vdm()
+{
+	std::printf("vdm: custom vdm, helper thread completes 20-200 us after op_start -> "
+	            "runtime_wait returns\n");
+	helper_vdm h;
+	h.base.op_new = hv_new;
+	h.base.op_delete = hv_delete;
+	h.base.op_start = hv_start;
+	h.base.op_check = hv_check;
+	h.base.capabilities = 0;
+	h.base.has_property = hv_async;
+	std::thread helper([&] { h.helper_loop(); });
+	struct runtime *rt = runtime_new();
+	std::minstd_rand rng(7);
+	const char *names[3] = {"runtime_wait", "baseline spin on the word",
+	                        "baseline futex sleep on the word"};
+	latencies l[3];
+	masync::detail::runtime_stats st{};
+	std::uint64_t cpu[3] = {0, 0, 0}, wall[3] = {0, 0, 0};
+	char buf[64];
+	for (int i = -300; i < 3 * samples; ++i) { /* 100 rounds of each as warm-up */
+		int mode = (i + 300) % 3;
+		h.delay_ns.store(20000 + rng() % 180001, std::memory_order_relaxed);
+		long pre0 = preemptions(), sl0 = sleeps();
+		std::uint64_t c0 = cpu_ns(RUSAGE_THREAD), w0 = now_ns();
+		auto s0 = masync::detail::runtime_thread_stats();
+		if (mode == 0) {
+			auto f = vdm_memcpy(&h.base, buf, buf + 32, 32, 0);
+			runtime_wait(rt, FUTURE_AS_RUNNABLE(&f));
+		} else {
+			std::uint32_t k = h.started.load(std::memory_order_relaxed) + 1;
+			if (mode == 1) {
+				h.start(
+				    k, [](void *) {}, nullptr);
+				while (h.done.load(std::memory_order_acquire) != k)
+					__builtin_ia32_pause();
+			} else {
+				h.start(k, raw_futex_wake, &h.done);
+				std::uint32_t v;
+				while ((v = h.done.load(std::memory_order_acquire)) != k)
+					raw_futex(&h.done, FUTEX_WAIT_PRIVATE, v);
+			}
+		}
+		std::uint64_t t1 = now_ns();
+		std::uint64_t c1 = cpu_ns(RUSAGE_THREAD);
+		long pre1 = preemptions(), sl1 = sleeps();
+		if (i < 0)
+			continue;
+		if (mode == 0) {
+			auto s1 = masync::detail::runtime_thread_stats();
+			st.passes += s1.passes - s0.passes;
+			st.sleeps += s1.sleeps - s0.sleeps;
+			st.sleep_timeouts += s1.sleep_timeouts - s0.sleep_timeouts;
+			st.backoff_waits += s1.backoff_waits - s0.backoff_waits;
+		}
+		std::uint64_t t0 = h.done_ns.load(std::memory_order_relaxed);
+		std::uint64_t d = t1 > t0 ? t1 - t0 : 0;
+		cpu[mode] += c1 - c0;
+		wall[mode] += t1 - w0;
+		latencies &m = l[mode];
+		m.all.push_back(d);
+		if (pre1 == pre0)
+			m.clean.push_back(d);
+		m.slept += sl1 != sl0;
+		if (d > 1000000 && m.outliers.size() < 8) {
+			char line[160];
+			std::snprintf(line, sizeof(line),
+			              "    sample %d: %.1f us; waiter preempted: %s, slept: %s; "
+			              "completed %.1f us after start",
+			              i / 3, double(d) / 1e3, pre1 != pre0 ? "yes" : "no",
+			              sl1 != sl0 ? "yes" : "no",
+			              double(t0 - h.start_ns.load(std::memory_order_relaxed)) /
+			                  1e3);
+			m.outliers.push_back(line);
+		}
+	}
+	l[0].stats = st;
+	h.quit.store(true);
+	helper.join();
+	runtime_delete(rt);
+	for (int m = 0; m < 3; ++m) {
+		print(names[m], l[m]);
+		std::printf("    waiting thread's CPU: %.1f %% of the wait\n",
+		            100.0 * double(cpu[m]) / double(wall[m] ? wall[m] : 1));
+	}
+	double p99 = percentile(l[0].all, 99);
+	std::printf("  p99 ratios: runtime / spin baseline %.2f, runtime / futex baseline %.2f\n",
+	            p99 / std::max(1.0, percentile(l[1].all, 99)),
+	            p99 / std::max(1.0, percentile(l[2].all, 99)));
+	bool ok = report_max("custom vdm p99 (all samples)", p99 / 1000, 10, "us");
+	report_max("custom vdm p99 (not preempted)", percentile(l[0].clean, 99) / 1000, 10, "us");
+	std::uint64_t over = 0;
+	for (auto v : l[0].all)
+		over += v > 1000000;
+	ok &= report_max("custom vdm samples > 1 ms (all)", double(over), 0, "samples");
+	return ok;
+}
+
 bool bench_trip()
 {
 	std::printf(
@@ -293,7 +505,7 @@ int main(int argc, char **argv)
 			which.push_back(a);
 	}
 	if (which.empty())
-		which = {"wake", "sleepwake", "trip", "idle"};
+		which = {"wake", "sleepwake", "vdm", "trip", "idle"};
 	std::printf("bench_threads_latency: %u CPUs, %d samples\n",
 	            std::thread::hardware_concurrency(), samples);
 	bool ok = true;
@@ -302,13 +514,15 @@ int main(int argc, char **argv)
 			ok &= bench_wake();
 		else if (w == "sleepwake")
 			ok &= bench_sleepwake();
+		else if (w == "vdm")
+			ok &= bench_vdm();
 		else if (w == "trip")
 			ok &= bench_trip();
 		else if (w == "idle")
 			ok &= bench_idle();
 		else {
 			std::fprintf(stderr,
-			             "unknown benchmark '%s' (wake, sleepwake, trip, idle)\n",
+			             "unknown benchmark '%s' (wake, sleepwake, vdm, trip, idle)\n",
 			             w.c_str());
 			return 2;
 		}

@@ -13,8 +13,10 @@
  * future that never reported one counts as NONE. Then:
  *   - all complete                   -> return;
  *   - some future completed          -> next pass at once (back-off reset);
- *   - only WAKER futures left        -> spin briefly (adaptive) watching the
- *     sequence, then sleep on it with a futex until a waker bumps it;
+ *   - only WAKER futures left        -> spin for a budget learnt from the
+ *     thread's recent waits, watching the sequence, then sleep on it with a
+ *     futex until a waker bumps it (the waker makes no system call while
+ *     the thread still spins);
  *   - some NONE/POLLER futures       -> back-off step (spin, then yield, then
  *     futex sleeps of growing length, at most max_backoff_sleep_ns), cut
  *     short by a waker or by a non-zero poller word; then the next pass.
@@ -44,8 +46,7 @@
 #endif
 
 struct runtime {
-	std::uint32_t spin_initial_ns;      /* first spin budget of a thread */
-	std::uint32_t spin_min_ns;          /* the adaptive budget stays within */
+	std::uint32_t spin_min_ns;          /* the learnt spin budget stays within */
 	std::uint32_t spin_max_ns;          /*   [spin_min_ns, spin_max_ns] */
 	std::uint64_t waker_safety_ns;      /* longest sleep waiting for a waker */
 	std::uint64_t max_backoff_sleep_ns; /* longest sleep for NONE/POLLER futures */
@@ -61,18 +62,26 @@ namespace
 {
 
 /*
- * Defaults. A futex wake-up costs ~25-50 us here, so spinning up to a bit
- * more pays. The budget shrinks on a miss and grows on a hit; its floor used
- * to be 1 us, where it stuck after a burst of load (misses only shrink it),
- * so every later wait paid a futex wake: 4 KiB round trip through the
- * threads mover p50 ~50 us. With a 30 us floor it is ~1.1 us (measured by
- * the threads-mover engineer). The spin happens once per wait and once per
- * safety time-out (every waker_safety_ns): waiting 300 ms for a waker spins
- * at most 30 x 40 us = 1.2 ms, 0.4 % CPU, within the 1 % goal.
+ * Spin budget before sleeping for a waker, learnt per thread from the last
+ * waiter::history waits (how long after the start of the spin each wake was
+ * seen): 5/4 of the longest of them that is within reach, plus 2 us, kept in
+ * [spin_min_ns, spin_max_ns]. "Within reach" is up to 3/2 x spin_max_ns: a
+ * wake that came after the spin is seen only once the sleeper is back on its
+ * CPU (a futex wake-up costs 10-50 us here, milliseconds on a loaded
+ * machine), so such an arrival is measured late; longer arrivals say that
+ * spinning does not pay and leave the budget to the others. A completion
+ * that comes 20-200 us after the start is then caught by the spin (p99
+ * from the waker to the return ~1 us on a quiet machine instead of a futex
+ * wake-up), while waits for operations of a few us spin at most the floor.
+ * The floor (30 us, about one futex wake-up) keeps a thread whose history
+ * is all long from sleeping at once on an operation that comes soon after
+ * all (with a 1 us floor the threads mover's 4 KiB round trip went from
+ * ~1.1 to ~50 us p50 after a burst of load). A wait spins once, and again
+ * only after a real wake (not after a safety time-out): waiting 300 ms for
+ * a waker spins at most spin_max_ns = 0.1 % of the time.
  */
-constexpr std::uint32_t spin_initial_ns = 30'000;
 constexpr std::uint32_t spin_min_ns = 30'000;
-constexpr std::uint32_t spin_max_ns = 40'000;
+constexpr std::uint32_t spin_max_ns = 300'000;
 /*
  * A wait with only WAKER futures sleeps until woken; the time-out only
  * rescues futures whose waker never comes (a bug on their side).
@@ -98,6 +107,7 @@ constexpr unsigned max_watched = 8;
 std::atomic<runtime_hook_fn> before_sleep_fn{nullptr};
 std::atomic<void *> before_sleep_arg{nullptr};
 thread_local runtime_stats stats;
+thread_local std::int64_t waker_timeout_override = 0; /* runtime_set_thread_waker_timeout */
 
 inline void cpu_relax() noexcept
 {
@@ -243,9 +253,9 @@ inline bool signalled(const waiter *w, std::uint32_t snap, const pass_result &r)
 
 /*
  * Sleeps on the waiter's sequence while it equals `snap`, at most
- * timeout_ns. Returns false on time-out.
+ * timeout_ns (forever when negative). Returns false on time-out.
  */
-bool sleep_on(waiter *w, std::uint32_t snap, std::uint64_t timeout_ns, bool run_hook) noexcept
+bool sleep_on(waiter *w, std::uint32_t snap, std::int64_t timeout_ns, bool run_hook) noexcept
 {
 	bool woke = true;
 	w->sleeping.fetch_add(1, std::memory_order_seq_cst);
@@ -255,33 +265,54 @@ bool sleep_on(waiter *w, std::uint32_t snap, std::uint64_t timeout_ns, bool run_
 			if (fn != nullptr)
 				fn(before_sleep_arg.load(std::memory_order_relaxed));
 		}
-		woke = futex_wait(&w->seq, snap, static_cast<std::int64_t>(timeout_ns));
+		woke = futex_wait(&w->seq, snap, timeout_ns);
 	}
 	w->sleeping.fetch_sub(1, std::memory_order_seq_cst);
 	return woke;
 }
 
-/* Only WAKER futures are left: spin a little, then sleep until a waker runs. */
-void wait_for_wake(const struct runtime &rt, waiter *w, std::uint32_t snap) noexcept
+/* The spin budget learnt from the thread's recent waits (see spin_min_ns). */
+std::uint64_t spin_budget(const struct runtime &rt, const waiter *w) noexcept
 {
-	std::uint32_t budget = w->spin_ns ? w->spin_ns : rt.spin_initial_ns;
-	std::uint64_t start = now_ns();
-	for (unsigned i = 1;; ++i) {
-		if (w->seq.load(std::memory_order_acquire) != snap) {
-			/* The spin paid off: allow a little more next time. */
-			w->spin_ns = std::min(rt.spin_max_ns, budget + budget / 8 + 500);
-			return;
-		}
-		cpu_relax();
-		if (i % 32 == 0 && now_ns() - start >= budget)
-			break;
-	}
-	/* It did not: spin less next time. */
-	w->spin_ns = std::max(rt.spin_min_ns, budget - budget / 4);
+	std::uint64_t reach = std::uint64_t(rt.spin_max_ns) * 3 / 2, longest = 0;
+	for (std::uint32_t a : w->arrival_ns)
+		if (a <= reach && a > longest)
+			longest = a;
+	return std::clamp<std::uint64_t>(longest * 5 / 4 + 2000, rt.spin_min_ns, rt.spin_max_ns);
+}
 
+/*
+ * Only WAKER futures are left: spin (when `spin`) for the learnt budget, then
+ * sleep until a waker runs. Returns false when the sleep ended by the safety
+ * time-out instead (the caller does not spin again until a real wake).
+ */
+bool wait_for_wake(const struct runtime &rt, waiter *w, std::uint32_t snap, bool spin) noexcept
+{
+	std::uint64_t start = now_ns();
+	if (spin) {
+		std::uint64_t budget = spin_budget(rt, w);
+		for (unsigned i = 1;; ++i) {
+			if (w->seq.load(std::memory_order_acquire) != snap) {
+				w->note_arrival(now_ns() - start);
+				return true;
+			}
+			cpu_relax();
+			if (i % 32 == 0 && now_ns() - start >= budget)
+				break;
+		}
+	}
 	stats.sleeps++;
-	if (!sleep_on(w, snap, rt.waker_safety_ns, true))
+	std::int64_t timeout = waker_timeout_override != 0
+	                           ? waker_timeout_override
+	                           : static_cast<std::int64_t>(rt.waker_safety_ns);
+	bool woke = sleep_on(w, snap, timeout, true);
+	if (!woke) {
 		stats.sleep_timeouts++;
+		w->note_arrival(UINT64_MAX);
+	} else if (spin) {
+		w->note_arrival(now_ns() - start);
+	}
+	return woke;
 }
 
 #if defined(__x86_64__)
@@ -335,13 +366,14 @@ void backoff_wait(const struct runtime &rt, waiter *w, std::uint32_t snap, const
 		return;
 	}
 #endif
-	sleep_on(w, snap, ns, false);
+	sleep_on(w, snap, static_cast<std::int64_t>(ns), false);
 }
 
 void wait_all(const struct runtime &rt, struct future *const *futs, std::size_t nfuts) noexcept
 {
 	waiter *w = this_thread_waiter();
 	unsigned step = 0;
+	bool spin = true; /* false after a safety time-out, until a real wake */
 	notifier_memory mem;
 	std::memset(mem.bits, 0,
 	            (std::min(nfuts, exact_order_limit) + 31) / 32 * sizeof(mem.bits[0]));
@@ -361,13 +393,13 @@ void wait_all(const struct runtime &rt, struct future *const *futs, std::size_t 
 			continue;
 		}
 		if (!r.any_none && r.npollers == 0)
-			wait_for_wake(rt, w, snap);
+			spin = wait_for_wake(rt, w, snap, spin);
 		else
 			backoff_wait(rt, w, snap, r, step);
 	}
 }
 
-const struct runtime default_runtime = {spin_initial_ns, spin_min_ns, spin_max_ns, waker_safety_ns,
+const struct runtime default_runtime = {spin_min_ns, spin_max_ns, waker_safety_ns,
                                         max_backoff_sleep_ns};
 
 } // namespace
@@ -376,6 +408,11 @@ void runtime_set_before_sleep_hook(runtime_hook_fn fn, void *arg) noexcept
 {
 	before_sleep_arg.store(arg, std::memory_order_relaxed);
 	before_sleep_fn.store(fn, std::memory_order_release);
+}
+
+void runtime_set_thread_waker_timeout(std::int64_t ns) noexcept
+{
+	waker_timeout_override = ns;
 }
 
 runtime_stats runtime_thread_stats() noexcept

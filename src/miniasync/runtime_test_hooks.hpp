@@ -41,6 +41,13 @@ struct runtime_stats {
 	std::uint64_t backoff_waits = 0;  /* back-off steps for NONE/POLLER futures */
 };
 
+/*
+ * For waits on the calling thread: the safety time-out of a sleep waiting for
+ * a waker. ns > 0: that many ns; ns < 0: none (the sleep ends only by a wake,
+ * so a lost wake hangs the wait -- what a stress test wants); 0: the runtime's.
+ */
+void runtime_set_thread_waker_timeout(std::int64_t ns) noexcept;
+
 /* The calling thread's counters since it started (or since the last reset). */
 runtime_stats runtime_thread_stats() noexcept;
 void runtime_reset_thread_stats() noexcept;

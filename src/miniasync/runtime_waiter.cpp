@@ -39,7 +39,7 @@ waiter *get_waiter() noexcept
 	if (w != nullptr) {
 		r.free = w->next_free;
 		w->next_free = nullptr;
-		w->spin_ns = 0;
+		w->forget_arrivals();
 		return w;
 	}
 	w = new (std::nothrow) waiter;

@@ -46,10 +46,31 @@ namespace masync::detail
 struct alignas(64) waiter {
 	std::atomic<std::uint32_t> seq{0};      /* bumped by every wake */
 	std::atomic<std::uint32_t> sleeping{0}; /* threads (about to be) in futex_wait */
-	/* Owner-thread state, not touched by wakers. */
-	std::uint32_t spin_ns = 0; /* adaptive spin budget before sleeping */
 	waiter *next_free = nullptr;
 	waiter *next_all = nullptr;
+	/*
+	 * Owner-thread state, not touched by wakers (its own cache line, so the
+	 * owner's writes do not slow the wakers' increments): how long the last
+	 * `history` waits for a waker took, from the start of the spin to the
+	 * moment the wake was seen (0: no such wait yet). The runtime derives its
+	 * spin budget from them (runtime.cpp).
+	 */
+	static constexpr unsigned history = 16;
+	alignas(64) std::uint32_t arrival_ns[history] = {};
+	std::uint32_t arrival_next = 0;
+
+	void note_arrival(std::uint64_t ns) noexcept
+	{
+		arrival_ns[arrival_next] =
+		    ns > UINT32_MAX ? UINT32_MAX : static_cast<std::uint32_t>(ns);
+		arrival_next = (arrival_next + 1) % history;
+	}
+	void forget_arrivals() noexcept
+	{
+		for (auto &a : arrival_ns)
+			a = 0;
+		arrival_next = 0;
+	}
 };
 
 /* The waker function: `data` is a waiter. Safe to call at any time, from any thread. */
