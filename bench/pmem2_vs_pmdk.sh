@@ -2,15 +2,18 @@
 # bench/pmem2_vs_pmdk.sh -- libpmem2 memory operations, masync vs Debian's
 # PMDK 1.12.1: the same program (pmem2_memops_bench.c) built against each,
 # run as separate processes, alternating which goes first, cell by cell, for
-# ROUNDS rounds, on a 256 MiB file on /dev/shm. Prints per cell the median
+# ROUNDS rounds, on a 256 MiB file on /dev/shm (BENCH_FILE_MIB overrides;
+# keep it well above the last-level cache). Prints per cell the median
 # GB/s of each and the ratio ours/PMDK, then the geometric mean of the ratios.
 #
 #   bench/pmem2_vs_pmdk.sh [BUILD_DIR] [ROUNDS] [SECONDS_PER_RUN]
 #   (defaults: build, 9, 0.25; needs the targets bench_pmem2_memops_ours and
 #    bench_pmem2_memops_pmdk: cmake --build BUILD_DIR --target pmem2_vs_pmdk)
-# Cells: memcpy and memset x 256 B, 4 KiB, 64 KiB, 2 MiB x {CACHE_LINE with
-# flags 0, NONTEMPORAL, TEMPORAL; PAGE with flags 0}. Run on a quiet machine;
-# BENCH_CPU=n pins both programs to CPU n.
+# Cells: memcpy, memmove and memset x 64 B, 256 B, 1 KiB, 4 KiB, 64 KiB,
+# 2 MiB x {CACHE_LINE with flags 0, NONTEMPORAL, TEMPORAL, NOFLUSH; PAGE with
+# flags 0}. Run on a quiet machine; BENCH_CPU=n pins both programs to CPU n;
+# BENCH_OPS / BENCH_SIZES / BENCH_MODES (space-separated: memcpy memmove
+# memset / bytes / 0 NT T NF PAGE) restrict the cells.
 set -euo pipefail
 build=${1:-build}
 rounds=${2:-9}
@@ -22,16 +25,19 @@ for b in "$ours" "$pmdk"; do
 done
 file=/dev/shm/masync-pmem2-vs-pmdk.$$
 trap 'rm -f "$file"' EXIT
-head -c $((256 << 20)) /dev/zero >"$file"
+head -c $((${BENCH_FILE_MIB:-256} << 20)) /dev/zero >"$file"
 pin=()
 [ -n "${BENCH_CPU:-}" ] && pin=(taskset -c "$BENCH_CPU")
 
-# cell: op size granularity flags label
+# cell: op size granularity flags label (modes: 0, NT, T, NF = NOFLUSH, PAGE)
+declare -A mode_cell=([0]="CACHE_LINE 0 0" [NT]="CACHE_LINE 2 NT" [T]="CACHE_LINE 4 T"
+	[NF]="CACHE_LINE 32 NF" [PAGE]="PAGE 0 PAGE")
 cells=()
-for op in memcpy memset; do
-	for size in 256 4096 65536 2097152; do
-		cells+=("$op $size CACHE_LINE 0 0" "$op $size CACHE_LINE 2 NT" \
-			"$op $size CACHE_LINE 4 T" "$op $size PAGE 0 PAGE")
+for op in ${BENCH_OPS:-memcpy memmove memset}; do
+	for size in ${BENCH_SIZES:-64 256 1024 4096 65536 2097152}; do
+		for mode in ${BENCH_MODES:-0 NT T NF PAGE}; do
+			cells+=("$op $size ${mode_cell[$mode]}")
+		done
 	done
 done
 

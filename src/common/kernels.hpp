@@ -95,7 +95,7 @@ struct choice {
 const choice &chosen();
 
 /* The default non-temporal threshold (bytes) when PMEM_MOVNT_THRESHOLD is unset. */
-inline constexpr std::size_t default_movnt_threshold = 448;
+inline constexpr std::size_t default_movnt_threshold = 256;
 
 } // namespace masync::mem
 

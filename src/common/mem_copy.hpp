@@ -18,7 +18,9 @@
  *       bytes. The copy runs backwards when the destination starts inside
  *       the source.
  * The non-temporal variant stores the whole lines with non-temporal stores
- * and uses the small classes for copies up to nt_min bytes.
+ * and uses the small classes only for copies up to nt_min bytes (too short
+ * to hold a whole line): from 64 bytes on, every whole destination line is
+ * streamed, as PMDK does.
  */
 #ifndef MASYNC_COMMON_MEM_COPY_HPP
 #define MASYNC_COMMON_MEM_COPY_HPP
@@ -32,8 +34,12 @@ namespace masync::mem::detail
 
 /* Up to this size the temporal kernels use the all-loads-first classes. */
 inline constexpr std::size_t small_max = 256;
-/* Below this size the non-temporal kernels store temporally. */
-inline constexpr std::size_t nt_min = 128;
+/*
+ * Up to this size the non-temporal kernels store temporally: n <= 63 bytes
+ * cannot cover a whole line. (From 64 bytes on, line_up(d) <= line_down(d +
+ * n), which the head / lines / tail split needs.)
+ */
+inline constexpr std::size_t nt_min = 63;
 
 template <class V, class F> struct copier {
 	using vc = vec<V>;
