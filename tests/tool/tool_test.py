@@ -255,6 +255,85 @@ def case_copy_no_space():
         subprocess.run(["umount", small], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def mount_small_tmpfs(name, size):
+    """A private tmpfs of `size` under WORK (root only; Skip where mounting is
+    refused). Returns its path; the caller unmounts it with umount_tmpfs."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        raise Skip("mounting a private tmpfs needs root and mount(8)")
+    d = path(name)
+    os.mkdir(d)
+    p = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=%s,mode=0755" % size, "masync-test",
+                        d], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if p.returncode != 0:
+        raise Skip("cannot mount a tmpfs here: %s" % p.stdout.strip())
+    return d
+
+
+def umount_tmpfs(d):
+    subprocess.run(["umount", d], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def case_sizes():
+    """Every size the tool accepts is checked: sign, zero, overflow, junk are
+    usage errors (exit 2) with a message for people, before anything is written."""
+    src = make_file("src", 10000)
+    dst = path("dst")
+    bad = [("-1", "must be positive"), ("-4M", "must be positive"), ("0", "must be positive"),
+           ("16E", "too large"), ("99999999999999999999", "too large"), ("1Q", "not a size"),
+           ("x", "not a size"), ("", "not a size"), ("4M5", "not a size")]
+    for value, words in bad:
+        cmds = [["demo", WORK, "-s", value], ["copy", "-c", value, src, dst]]
+        if value:  # CLI11 drops an empty list element
+            cmds.append(["bench", "--quick", "--dir", WORK, "--sizes", "4K," + value])
+        for args in cmds:
+            err = expect_failure(args, [words], no_dst=dst, status=2)
+            expect("overflow" not in err and "multiplied" not in err,
+                   "%s: the parser's own words: %s" % (args, err))
+            expect("--help" in err, "%s: no pointer to --help: %s" % (args, err))
+    expect_failure(["copy", "-c", "12", src, dst], ["--chunk", "too small"], no_dst=dst,
+                   status=2)
+    expect_failure(["copy", "-c", "2G", src, dst], ["--chunk", "too large"], no_dst=dst,
+                   status=2)
+    expect_failure(["copy", "-t", "-2", src, dst], ["--threads", "must be positive"],
+                   no_dst=dst, status=2)
+    expect_failure(["copy", "-j", "0", src, dst], ["--in-flight", "out of range"], no_dst=dst,
+                   status=2)
+    # Options that do not go together are usage errors too, as the manual says.
+    expect_failure(["copy", "--threads", "2", "--mover", "default", src, dst], ["--threads"],
+                   no_dst=dst, status=2)
+    expect_failure(["demo", WORK, "--threads", "2", "--mover", "sync"], ["--threads"],
+                   status=2)
+    # Sizes that parse but do not fit: refused before a byte is written.
+    for value in ("100T", "1E", "2E"):
+        err = expect_failure(["demo", WORK, "-s", value], ["no space"], status=1)
+    expect(os.listdir(WORK) == ["src"], "demo left files behind: %s" % os.listdir(WORK))
+    # Units: K, M, KiB, kb all mean powers of 1024.
+    for value in ("8K", "8KiB", "8kb", "8192"):
+        run("copy", "-q", "-c", value, src, dst, check=0)
+        expect(same_content(src, dst), "-c %s: DST differs" % value)
+    # Help for people: no parser type notation.
+    for sub in ("copy", "demo", "bench", "info"):
+        rc, out, _ = run(sub, "--help", check=0)
+        for notation in ("UINT", "TEXT", "kb(=1024b)", "in [", "SIZE [b"):
+            expect(notation not in out, "masync %s --help shows %r:\n%s" % (sub, notation, out))
+
+
+def case_demo_no_space():
+    """The demo checks the free space before it writes: in a private 1 MiB
+    tmpfs a 1 MiB demo (sample and copy: 2 MiB) is refused, nothing is left."""
+    need_pmem2()
+    small = mount_small_tmpfs("small-tmpfs", "1M")
+    try:
+        err = expect_failure(["demo", small, "-s", "1M"], ["no space", "smaller --size"],
+                             status=1)
+        expect(os.listdir(small) == [], "demo wrote into the full tmpfs: %s" % os.listdir(small))
+        rc, out, err = run("demo", small, "-s", "256K", check=0)
+        expect("Verified" in out, "a 256 KiB demo in 1 MiB failed:\n%s%s" % (out, err))
+        expect(os.listdir(small) == [], "demo left files: %s" % os.listdir(small))
+    finally:
+        umount_tmpfs(small)
+
+
 CPU_FLAGS = {"avx512f": "avx512f", "avx2": "avx2", "clwb": "clwb", "clflushopt": "clflushopt",
              "movdir64b": "movdir64b", "enqcmd": "enqcmd", "waitpkg": "waitpkg"}
 
