@@ -36,9 +36,14 @@ int run_copy(copy_cli &c)
 	            human_bytes(double(r.bytes)).c_str(), static_cast<unsigned long long>(r.bytes),
 	            c.o.src.c_str(), c.o.dst.c_str(), human_seconds(r.seconds).c_str(),
 	            human_rate(r.seconds > 0 ? double(r.bytes) / r.seconds : 0).c_str());
-	if (r.bytes > 0) {
-		std::printf("  %s, %llu futures of up to %s, %u in flight, %s\n", r.method.c_str(),
-		            static_cast<unsigned long long>(r.futures),
+	if (r.bytes > 0 && !r.mapped) {
+		std::printf("  %s\n", r.method.c_str());
+		std::printf("  durable: %s, granularity %s\n", r.durability.c_str(),
+		            r.granularity.c_str());
+	} else if (r.bytes > 0) {
+		std::printf("  %s, %llu %s of up to %s, at most %u in flight, %s\n",
+		            r.method.c_str(), static_cast<unsigned long long>(r.futures),
+		            r.futures == 1 ? "future" : "futures",
 		            human_bytes(double(r.chunk)).c_str(), r.in_flight, r.mover.c_str());
 		std::printf("  durable: %s, granularity %s\n", r.durability.c_str(),
 		            r.granularity.c_str());
@@ -81,6 +86,14 @@ command_fn add_copy_command(CLI::App &app)
 	                             "Futures in flight, 1 to 65536 (default: 4 per worker, at "
 	                             "least 4)"),
 	             1, 65536);
+	sub->add_option("--io", c->o.io,
+	                "How DST is written: map (libpmem2 maps of DST, pmem2_memcpy_async "
+	                "futures on the mover), write (the kernel copies: copy_file_range, then "
+	                "fsync) or auto (map where DST is DAX, write where its granularity is "
+	                "PAGE and a mapping buys nothing)")
+	    ->check(CLI::IsMember({"auto", "map", "write"}).description(""))
+	    ->type_name("HOW")
+	    ->default_str("auto");
 	sub->add_flag("--verify", c->o.verify,
 	              "Read DST back (pread) after the copy and compare it with SRC");
 	sub->add_option("--progress", c->progress,

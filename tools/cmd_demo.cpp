@@ -40,6 +40,7 @@ struct demo_options {
 	std::size_t size = std::size_t(64) << 20;
 	std::string mover = default_mover_name();
 	unsigned threads = 0;
+	std::string io = "auto";
 	bool keep = false;
 };
 
@@ -182,14 +183,21 @@ int run_demo(const demo_options &o)
 	co.dst = copy;
 	co.mover = o.mover;
 	co.threads = o.threads;
+	co.io = o.io;
 	co.verify = true;
 	co.progress_mode = progress::mode::automatic;
 	co.label = "demo copy";
 	copy_report r = copy_file(co);
-	std::printf("3. Copied it into a libpmem2 mapping of a new file\n   %s\n", copy.c_str());
-	if (r.bytes > 0) {
-		std::printf("   %s: %llu futures of up to %s, %u in flight, on the %s\n",
+	std::printf("3. Copied it durably into a new file%s\n   %s\n",
+	            r.mapped ? " through libpmem2 mappings" : "", copy.c_str());
+	if (r.bytes > 0 && !r.mapped) {
+		std::printf("   %s\n", r.method.c_str());
+		std::printf("   durable: %s; then renamed over the destination\n",
+		            r.durability.c_str());
+	} else if (r.bytes > 0) {
+		std::printf("   %s: %llu %s of up to %s, at most %u in flight, on the %s\n",
 		            r.method.c_str(), static_cast<unsigned long long>(r.futures),
+		            r.futures == 1 ? "future" : "futures",
 		            human_bytes(double(r.chunk)).c_str(), r.in_flight, r.mover.c_str());
 		std::printf("   durable when each future completed: %s\n", r.durability.c_str());
 	}
@@ -234,6 +242,10 @@ command_fn add_demo_command(CLI::App &app)
 	                             "Workers of the threads mover, 1 to 1024 (default: one "
 	                             "per CPU; only with --mover threads)"),
 	             1, 1024);
+	sub->add_option("--io", o->io, "How the copy is written: auto, map or write (as for copy)")
+	    ->check(CLI::IsMember({"auto", "map", "write"}).description(""))
+	    ->type_name("HOW")
+	    ->default_str("auto");
 	sub->add_flag("-k,--keep", o->keep, "Keep the sample and the copy");
 	return [o] { return run_demo(*o); };
 }
