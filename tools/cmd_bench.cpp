@@ -20,6 +20,7 @@
  */
 #include "machine.hpp"
 #include "mover.hpp"
+#include "size.hpp"
 #include "tool.hpp"
 
 #if MASYNC_TOOL_HAVE_ASYNC
@@ -656,24 +657,28 @@ command_fn add_bench_command(CLI::App &app)
 	sub->add_flag("--json", o->json_output, "Print one JSON object on stdout and nothing else");
 	sub->add_option("--plot", o->plot,
 	                "Also draw throughput against size, one line per mover, into FILE.png "
-	                "(needs gnuplot)");
+	                "(needs gnuplot)")
+	    ->type_name("FILE.png");
 	sub->add_option("--dir", o->dir, "Where to make the libpmem2 benchmark file")
-	    ->check(CLI::ExistingDirectory)
-	    ->capture_default_str();
-	sub->add_option("--sizes", o->sizes, "Operation sizes, with units: 4K,64K,2M ...")
-	    ->delimiter(',')
-	    ->transform(CLI::AsSizeValue(false))
-	    ->check(CLI::Range(std::size_t(1), std::size_t(1) << 30));
+	    ->check(CLI::ExistingDirectory.description(""))
+	    ->type_name("DIR")
+	    ->default_str("/dev/shm");
+	size_option(sub->add_option("--sizes", o->sizes,
+	                            "Operation sizes, 1 byte to 1G each, with units: 4K,64K,2M ...")
+	                ->delimiter(','),
+	            1, std::uint64_t(1) << 30);
 	sub->add_option("--time", o->seconds,
-	                "Seconds per cell and round (default 0.2, 0.03 with --quick)")
-	    ->check(CLI::Range(0.0001, 60.0));
-	sub->add_option("--rounds", o->rounds,
-	                "Interleaved rounds per cell (default 5, 3 with "
-	                "--quick)")
-	    ->check(CLI::Range(1u, 1000u));
-	sub->add_option("-t,--threads", o->threads,
-	                "Workers of the threads mover (default: one per CPU)")
-	    ->check(CLI::Range(1u, 1024u));
+	                "Seconds per cell and round, 0.0001 to 60 (default 0.2, 0.03 with --quick)")
+	    ->check(CLI::Range(0.0001, 60.0).description(""))
+	    ->type_name("SECONDS");
+	count_option(sub->add_option("--rounds", o->rounds,
+	                             "Interleaved rounds per cell, 1 to 1000 (default 5, 3 with "
+	                             "--quick)"),
+	             1, 1000);
+	count_option(sub->add_option("-t,--threads", o->threads,
+	                             "Workers of the threads mover, 1 to 1024 (default: one per "
+	                             "CPU)"),
+	             1, 1024);
 	return [o] { return run_bench(*o); };
 }
 

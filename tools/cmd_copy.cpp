@@ -7,6 +7,7 @@
  */
 #include "copy.hpp"
 #include "mover.hpp"
+#include "size.hpp"
 #include "tool.hpp"
 
 #include <cstdio>
@@ -26,7 +27,7 @@ struct copy_cli {
 int run_copy(copy_cli &c)
 {
 	if (c.o.threads != 0 && c.o.mover != "threads")
-		throw failure("--threads applies to --mover threads only");
+		throw usage_error("--threads applies to --mover threads only");
 	c.o.progress_mode = c.quiet ? progress::mode::none : progress::parse(c.progress);
 	copy_report r = copy_file(c.o);
 	if (c.quiet)
@@ -35,9 +36,14 @@ int run_copy(copy_cli &c)
 	            human_bytes(double(r.bytes)).c_str(), static_cast<unsigned long long>(r.bytes),
 	            c.o.src.c_str(), c.o.dst.c_str(), human_seconds(r.seconds).c_str(),
 	            human_rate(r.seconds > 0 ? double(r.bytes) / r.seconds : 0).c_str());
-	if (r.bytes > 0) {
-		std::printf("  %s, %llu futures of up to %s, %u in flight, %s\n", r.method.c_str(),
-		            static_cast<unsigned long long>(r.futures),
+	if (r.bytes > 0 && !r.mapped) {
+		std::printf("  %s\n", r.method.c_str());
+		std::printf("  durable: %s, granularity %s\n", r.durability.c_str(),
+		            r.granularity.c_str());
+	} else if (r.bytes > 0) {
+		std::printf("  %s, %llu %s of up to %s, at most %u in flight, %s\n",
+		            r.method.c_str(), static_cast<unsigned long long>(r.futures),
+		            r.futures == 1 ? "future" : "futures",
 		            human_bytes(double(r.chunk)).c_str(), r.in_flight, r.mover.c_str());
 		std::printf("  durable: %s, granularity %s\n", r.durability.c_str(),
 		            r.granularity.c_str());
@@ -58,31 +64,44 @@ command_fn add_copy_command(CLI::App &app)
 	CLI::App *sub = app.add_subcommand(
 	    "copy", "Copy SRC into a libpmem2 mapping of DST (created, or resized to SRC's size) "
 	            "with pmem2_memcpy_async futures; DST is durable when it reports success.");
-	sub->add_option("SRC", c->o.src, "The file to copy")->required();
-	sub->add_option("DST", c->o.dst, "The file to write (not a directory)")->required();
+	sub->add_option("SRC", c->o.src, "The file to copy")->required()->type_name("");
+	sub->add_option("DST", c->o.dst, "The file to write (not a directory)")
+	    ->required()
+	    ->type_name("");
 	sub->add_option("-m,--mover", c->o.mover,
 	                "The data mover: default (libpmem2's own, on this thread), sync "
 	                "(synchronous mover) or threads (worker threads)")
-	    ->check(CLI::IsMember(mover::names()))
-	    ->capture_default_str();
-	sub->add_option("-t,--threads", c->o.threads,
-	                "Workers of the threads mover (default: one per CPU)")
-	    ->check(CLI::Range(1u, 1024u));
-	sub->add_option("-c,--chunk", c->o.chunk,
-	                "Bytes per future, with a unit: 64K, 4MiB ... (default: 16 MiB; "
-	                "rounded up to whole pages)")
-	    ->transform(CLI::AsSizeValue(false))
-	    ->check(CLI::Range(std::size_t(4096), std::size_t(1) << 30));
-	sub->add_option("-j,--in-flight", c->o.in_flight,
-	                "Futures in flight (default: 4 per worker, at least 4)")
-	    ->check(CLI::Range(1u, 65536u));
+	    ->check(CLI::IsMember(mover::names()).description(""))
+	    ->type_name("MOVER")
+	    ->default_str(default_mover_name());
+	count_option(sub->add_option("-t,--threads", c->o.threads,
+	                             "Workers of the threads mover, 1 to 1024 (default: one "
+	                             "per CPU; only with --mover threads)"),
+	             1, 1024);
+	size_option(sub->add_option("-c,--chunk", c->o.chunk,
+	                            "Bytes per future or write, 4K to 1G, with a unit: 64K, "
+	                            "4MiB ... (default: 16 MiB; rounded up to whole pages)"),
+	            4096, std::uint64_t(1) << 30);
+	count_option(sub->add_option("-j,--in-flight", c->o.in_flight,
+	                             "Futures in flight, 1 to 65536 (default: 4 per worker, at "
+	                             "least 4)"),
+	             1, 65536);
+	sub->add_option("--io", c->o.io,
+	                "How DST is written: map (libpmem2 maps of DST, pmem2_memcpy_async "
+	                "futures on the mover), write (the kernel copies: copy_file_range, then "
+	                "fsync) or auto (map where DST is DAX, write where its granularity is "
+	                "PAGE and a mapping buys nothing)")
+	    ->check(CLI::IsMember({"auto", "map", "write"}).description(""))
+	    ->type_name("HOW")
+	    ->default_str("auto");
 	sub->add_flag("--verify", c->o.verify,
 	              "Read DST back (pread) after the copy and compare it with SRC");
 	sub->add_option("--progress", c->progress,
 	                "Progress on stderr: auto (a bar on a terminal, else a line a second), "
 	                "bar, lines or none")
-	    ->check(CLI::IsMember({"auto", "bar", "lines", "none"}))
-	    ->capture_default_str();
+	    ->check(CLI::IsMember({"auto", "bar", "lines", "none"}).description(""))
+	    ->type_name("WHEN")
+	    ->default_str("auto");
 	sub->add_flag("-q,--quiet", c->quiet, "No progress and no report; only errors");
 	return [c] { return run_copy(*c); };
 }

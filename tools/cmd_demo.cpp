@@ -9,9 +9,13 @@
 #include "copy.hpp"
 #include "machine.hpp"
 #include "mover.hpp"
+#include "size.hpp"
 #include "tool.hpp"
 
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,6 +23,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -34,6 +40,7 @@ struct demo_options {
 	std::size_t size = std::size_t(64) << 20;
 	std::string mover = default_mover_name();
 	unsigned threads = 0;
+	std::string io = "auto";
 	bool keep = false;
 };
 
@@ -73,6 +80,47 @@ void make_sample(const std::string &path, std::size_t size)
 		fail_errno("cannot write the sample file " + path, errno);
 }
 
+/* MemAvailable of /proc/meminfo in bytes, or 0 when unknown. */
+std::uint64_t memory_available()
+{
+	std::ifstream f("/proc/meminfo");
+	std::string key;
+	std::uint64_t kib = 0;
+	std::string unit;
+	while (f >> key >> kib >> unit)
+		if (key == "MemAvailable:")
+			return kib * 1024;
+	return 0;
+}
+
+/*
+ * Refuses a demo that does not fit: the sample and its copy need twice the
+ * size free in dir, and on tmpfs (memory) no more than half the memory
+ * still available, so that the demo never pushes the machine out of memory.
+ */
+void check_room(const std::string &dir, std::uint64_t size)
+{
+	const std::uint64_t need = size > UINT64_MAX / 2 ? UINT64_MAX : 2 * size;
+	struct statvfs vfs;
+	if (statvfs(dir.c_str(), &vfs) == 0 && vfs.f_blocks != 0) {
+		std::uint64_t avail = std::uint64_t(vfs.f_bavail) * vfs.f_frsize;
+		if (need > avail)
+			throw failure(
+			    "no space in " + dir + " for a demo of " + human_bytes(double(size)) +
+			    ": the sample and its copy need " + human_bytes(double(need)) + ", " +
+			    human_bytes(double(avail)) + " are free (choose a smaller --size)");
+	}
+	struct statfs sfs;
+	if (statfs(dir.c_str(), &sfs) == 0 && sfs.f_type == TMPFS_MAGIC) {
+		std::uint64_t mem = memory_available();
+		if (mem != 0 && need > mem / 2)
+			throw failure("a demo of " + human_bytes(double(size)) + " in " + dir +
+			              " (tmpfs, i.e. memory) needs " + human_bytes(double(need)) +
+			              ", more than half of the " + human_bytes(double(mem)) +
+			              " of memory available (choose a smaller --size)");
+	}
+}
+
 const char *yes_no(bool b)
 {
 	return b ? "yes" : "no";
@@ -80,6 +128,9 @@ const char *yes_no(bool b)
 
 int run_demo(const demo_options &o)
 {
+	if (o.threads != 0 && o.mover != "threads")
+		throw usage_error("--threads applies to --mover threads only");
+	check_room(o.dir, o.size);
 	double t0 = now_seconds();
 	std::printf("masync demo: a file copied durably into a persistent-memory mapping\n\n");
 
@@ -132,14 +183,21 @@ int run_demo(const demo_options &o)
 	co.dst = copy;
 	co.mover = o.mover;
 	co.threads = o.threads;
+	co.io = o.io;
 	co.verify = true;
 	co.progress_mode = progress::mode::automatic;
 	co.label = "demo copy";
 	copy_report r = copy_file(co);
-	std::printf("3. Copied it into a libpmem2 mapping of a new file\n   %s\n", copy.c_str());
-	if (r.bytes > 0) {
-		std::printf("   %s: %llu futures of up to %s, %u in flight, on the %s\n",
+	std::printf("3. Copied it durably into a new file%s\n   %s\n",
+	            r.mapped ? " through libpmem2 mappings" : "", copy.c_str());
+	if (r.bytes > 0 && !r.mapped) {
+		std::printf("   %s\n", r.method.c_str());
+		std::printf("   durable: %s; then renamed over the destination\n",
+		            r.durability.c_str());
+	} else if (r.bytes > 0) {
+		std::printf("   %s: %llu %s of up to %s, at most %u in flight, on the %s\n",
 		            r.method.c_str(), static_cast<unsigned long long>(r.futures),
+		            r.futures == 1 ? "future" : "futures",
 		            human_bytes(double(r.chunk)).c_str(), r.in_flight, r.mover.c_str());
 		std::printf("   durable when each future completed: %s\n", r.durability.c_str());
 	}
@@ -169,18 +227,25 @@ command_fn add_demo_command(CLI::App &app)
 	    "demo", "Make a sample file, copy it durably into a libpmem2 mapping under /dev/shm "
 	            "(or DIR), verify it and explain each step.");
 	sub->add_option("DIR", o->dir, "Where to make the files (removed afterwards)")
-	    ->check(CLI::ExistingDirectory)
-	    ->capture_default_str();
-	sub->add_option("-s,--size", o->size,
-	                "Size of the sample file, with a unit: 1M, 256MiB ...")
-	    ->transform(CLI::AsSizeValue(false))
-	    ->default_str("64MiB");
+	    ->check(CLI::ExistingDirectory.description(""))
+	    ->type_name("")
+	    ->default_str("/dev/shm");
+	size_option(sub->add_option("-s,--size", o->size,
+	                            "Size of the sample file, with a unit: 1M, 256MiB ... "
+	                            "(default: 64 MiB; DIR needs twice that free)"),
+	            1, std::uint64_t(std::numeric_limits<std::int64_t>::max()) / 2);
 	sub->add_option("-m,--mover", o->mover, "The data mover: default, sync or threads")
-	    ->check(CLI::IsMember(mover::names()))
-	    ->capture_default_str();
-	sub->add_option("-t,--threads", o->threads,
-	                "Workers of the threads mover (default: one per CPU)")
-	    ->check(CLI::Range(1u, 1024u));
+	    ->check(CLI::IsMember(mover::names()).description(""))
+	    ->type_name("MOVER")
+	    ->default_str(default_mover_name());
+	count_option(sub->add_option("-t,--threads", o->threads,
+	                             "Workers of the threads mover, 1 to 1024 (default: one "
+	                             "per CPU; only with --mover threads)"),
+	             1, 1024);
+	sub->add_option("--io", o->io, "How the copy is written: auto, map or write (as for copy)")
+	    ->check(CLI::IsMember({"auto", "map", "write"}).description(""))
+	    ->type_name("HOW")
+	    ->default_str("auto");
 	sub->add_flag("-k,--keep", o->keep, "Keep the sample and the copy");
 	return [o] { return run_demo(*o); };
 }

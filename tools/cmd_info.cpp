@@ -128,7 +128,8 @@ command_fn add_info_command(CLI::App &app)
 	    "masync finds, and the store granularity libpmem2 gives PATH.");
 	sub->add_option("PATH", o->path,
 	                "A file, or a directory (probed with a temporary file), whose libpmem2 "
-	                "store granularity to report");
+	                "store granularity to report")
+	    ->type_name("");
 	sub->add_flag("--json", o->json_output, "Print one JSON object on stdout instead");
 	return [o] { return run_info(*o); };
 }

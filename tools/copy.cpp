@@ -5,15 +5,9 @@
 #include "mover.hpp"
 #include "tool.hpp"
 
-#if MASYNC_TOOL_HAVE_ASYNC
 #define PMEM2_USE_MINIASYNC 1
-#endif
-#if MASYNC_TOOL_HAVE_MINIASYNC
 #include <libminiasync.h>
-#endif
-#if MASYNC_TOOL_HAVE_PMEM2
 #include <libpmem2.h>
-#endif
 
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -66,58 +60,132 @@ struct unique_mapping {
 };
 
 /*
- * A bus error while the mappings are in use: SRC truncated by someone else,
- * or the device failing to provide a page. Say so and leave without
- * claiming anything; a DST this run created is removed (unlink is
- * async-signal-safe).
+ * Signals during a copy. The copy goes into a temporary file beside DST,
+ * renamed over DST only once it is durable. SIGINT, SIGTERM and SIGHUP
+ * while copying remove the temporary file, say so and exit 128 + the
+ * signal; a bus error (SRC truncated under us, a full tmpfs, a failing
+ * device) does the same with exit status 1. While the rename and the
+ * directory's sync run, a signal is only recorded, and acted on (DST is then
+ * complete) when they are done. unlink, write and _exit are
+ * async-signal-safe; the messages are made before the handlers are set.
  */
-char sigbus_dst[4096];
-bool sigbus_unlink = false;
+char sig_tmp[4096];
+char sig_msg[3][1024];
+std::size_t sig_msg_len[3];
+char bus_msg[1024];
+std::size_t bus_msg_len;
+volatile sig_atomic_t sig_phase = 0; /* 0 idle, 1 copying, 2 committing */
+volatile sig_atomic_t sig_pending = 0;
+constexpr int stop_signals[3] = {SIGINT, SIGTERM, SIGHUP};
+
+extern "C" void on_stop_signal(int sig)
+{
+	if (sig_phase == 2) {
+		sig_pending = sig;
+		return;
+	}
+	int i = sig == SIGINT ? 0 : sig == SIGTERM ? 1 : 2;
+	if (sig_phase == 1) {
+		unlink(sig_tmp);
+		ssize_t r = write(STDERR_FILENO, sig_msg[i], sig_msg_len[i]);
+		(void)r;
+	}
+	_exit(128 + sig);
+}
 
 extern "C" void on_sigbus(int)
 {
-	static const char msg[] = "masync: bus error while copying (the source was truncated, or "
-	                          "the destination's device has no space or failed); the copy "
-	                          "did not complete\n";
-	ssize_t r = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	if (sig_phase == 1)
+		unlink(sig_tmp);
+	ssize_t r = write(STDERR_FILENO, bus_msg, bus_msg_len);
 	(void)r;
-	if (sigbus_unlink)
-		unlink(sigbus_dst);
 	_exit(1);
 }
 
-class sigbus_guard
+void set_message(char *buf, std::size_t cap, std::size_t &len, const std::string &m)
+{
+	len = std::min(m.size(), cap - 1);
+	std::memcpy(buf, m.data(), len);
+	buf[len] = '\0';
+}
+
+/* Handlers for the time of one copy into `tmp`; the old ones come back after. */
+class signal_guard
 {
       public:
-	sigbus_guard(const std::string &dst, bool created)
+	signal_guard(const std::string &tmp, const std::string &dst, bool existed,
+	             const std::string &label)
 	{
-		std::size_t n = std::min(dst.size(), sizeof(sigbus_dst) - 1);
-		std::memcpy(sigbus_dst, dst.data(), n);
-		sigbus_dst[n] = '\0';
-		sigbus_unlink = created && n == dst.size();
+		std::size_t n = std::min(tmp.size(), sizeof(sig_tmp) - 1);
+		std::memcpy(sig_tmp, tmp.data(), n);
+		sig_tmp[n] = '\0';
+		const std::string left = existed ? "'" + dst + "' keeps its old content"
+		                                 : "'" + dst + "' was not created";
+		static const char *const names[3] = {"SIGINT", "SIGTERM", "SIGHUP"};
+		for (int i = 0; i < 3; ++i)
+			set_message(sig_msg[i], sizeof(sig_msg[i]), sig_msg_len[i],
+			            "masync " + label + ": interrupted by " + names[i] +
+			                "; the partial copy was removed and " + left + "\n");
+		set_message(bus_msg, sizeof(bus_msg), bus_msg_len,
+		            "masync " + label +
+		                ": bus error while copying (the source was truncated, or the "
+		                "destination's device has no space or failed); the copy did not "
+		                "complete, " +
+		                left + "\n");
+		sig_pending = 0;
+		sig_phase = 1;
 		struct sigaction sa {
 		};
-		sa.sa_handler = on_sigbus;
+		sa.sa_handler = on_stop_signal;
 		sigemptyset(&sa.sa_mask);
-		sigaction(SIGBUS, &sa, &old_);
+		for (int sig : stop_signals)
+			sigaddset(&sa.sa_mask, sig);
+		sa.sa_flags = SA_RESTART;
+		for (int i = 0; i < 3; ++i)
+			sigaction(stop_signals[i], &sa, &old_[i]);
+		sa.sa_handler = on_sigbus;
+		sigaction(SIGBUS, &sa, &old_bus_);
 	}
-	~sigbus_guard() { sigaction(SIGBUS, &old_, nullptr); }
-	sigbus_guard(const sigbus_guard &) = delete;
-	sigbus_guard &operator=(const sigbus_guard &) = delete;
+	~signal_guard()
+	{
+		sig_phase = 0;
+		for (int i = 0; i < 3; ++i)
+			sigaction(stop_signals[i], &old_[i], nullptr);
+		sigaction(SIGBUS, &old_bus_, nullptr);
+	}
+	signal_guard(const signal_guard &) = delete;
+	signal_guard &operator=(const signal_guard &) = delete;
+
+	/* The rename is next: signals wait until committed(). */
+	void committing() { sig_phase = 2; }
+	/* DST is complete: a signal that came meanwhile ends the run now. */
+	void committed(const std::string &dst, const std::string &label)
+	{
+		sig_phase = 0;
+		int sig = sig_pending;
+		if (sig != 0) {
+			std::string m = "masync " + label + ": interrupted by signal " +
+			                std::to_string(sig) + " after the copy was complete: '" +
+			                dst + "' holds the new content, durably\n";
+			ssize_t r = write(STDERR_FILENO, m.data(), m.size());
+			(void)r;
+			_exit(128 + sig);
+		}
+	}
 
       private:
-	struct sigaction old_ {
+	struct sigaction old_[3]{};
+	struct sigaction old_bus_ {
 	};
 };
 
-/* Removes a DST this run created unless the copy succeeded. */
-struct dst_cleanup {
+/* Removes the temporary file unless it was renamed over DST. */
+struct tmp_cleanup {
 	std::string path;
-	bool created = false;
-	bool success = false;
-	~dst_cleanup()
+	bool armed = false;
+	~tmp_cleanup()
 	{
-		if (created && !success)
+		if (armed)
 			unlink(path.c_str());
 	}
 };
@@ -251,8 +319,6 @@ void check_free_space(int fd, const struct stat &st, std::uint64_t size, const s
 	}
 }
 
-#if MASYNC_TOOL_HAVE_PMEM2
-
 const char *granularity_name(enum pmem2_granularity g)
 {
 	switch (g) {
@@ -293,12 +359,8 @@ class dst_source
 		check(pmem2_config_new(&cfg_), "pmem2_config_new");
 		check(pmem2_config_set_required_store_granularity(cfg_, PMEM2_GRANULARITY_PAGE),
 		      "pmem2_config_set_required_store_granularity");
-#if MASYNC_TOOL_HAVE_ASYNC
 		if (vdm != nullptr)
 			check(pmem2_config_set_vdm(cfg_, vdm), "pmem2_config_set_vdm");
-#else
-		(void)vdm;
-#endif
 	}
 	~dst_source()
 	{
@@ -311,10 +373,7 @@ class dst_source
 	dst_source &operator=(const dst_source &) = delete;
 
 	/* What map offsets must be a multiple of. */
-	std::size_t alignment() const
-	{
-		return alignment_;
-	}
+	std::size_t alignment() const { return alignment_; }
 
 	/* A map of [off, off + len) of DST (len 0: to its end); throws failure. */
 	struct pmem2_map *map(std::uint64_t off, std::size_t len)
@@ -352,11 +411,7 @@ class dst_source
  * it completes.
  */
 struct slot {
-#if MASYNC_TOOL_HAVE_ASYNC
 	struct pmem2_future fut;
-#elif MASYNC_TOOL_HAVE_MINIASYNC
-	struct vdm_operation_future fut;
-#endif
 	std::uint64_t off = 0;
 	std::size_t len = 0;
 	struct pmem2_map *map = nullptr; /* DST's [off, off + len) */
@@ -366,10 +421,7 @@ struct slot {
 	slot() = default;
 	slot(const slot &) = delete;
 	slot &operator=(const slot &) = delete;
-	~slot()
-	{
-		release();
-	}
+	~slot() { release(); }
 
 	/* Maps both ranges; throws failure. */
 	void map_ranges(int src_fd, dst_source &dsts, bool last, const std::string &src_name)
@@ -412,53 +464,21 @@ struct pipeline {
 	void start(slot &s)
 	{
 		const char *src = static_cast<const char *>(s.src);
-#if MASYNC_TOOL_HAVE_ASYNC
 		s.fut = pmem2_memcpy_async(s.map, s.dst, src, s.len, 0);
 		future_poll(FUTURE_AS_RUNNABLE(&s.fut), nullptr);
-#elif MASYNC_TOOL_HAVE_MINIASYNC
-		if (vdm != nullptr) {
-			s.fut = vdm_memcpy(vdm, s.dst, const_cast<char *>(src), s.len, 0);
-			future_poll(FUTURE_AS_RUNNABLE(&s.fut), nullptr);
-			return;
-		}
-		pmem2_get_memcpy_fn(s.map)(s.dst, src, s.len, 0); /* persists too */
-#else
-		pmem2_get_memcpy_fn(s.map)(s.dst, src, s.len, 0);
-#endif
 	}
 
 	/* Waits for the chunk; false (and *why) when it was not written. */
 	bool finish(slot &s, std::string &why)
 	{
-#if MASYNC_TOOL_HAVE_ASYNC
 		runtime_wait(rt, FUTURE_AS_RUNNABLE(&s.fut));
 		if (FUTURE_OUTPUT(&s.fut)->dest == nullptr) {
 			why = pmem2_errormsg();
 			return false;
 		}
 		return true;
-#elif MASYNC_TOOL_HAVE_MINIASYNC
-		if (vdm == nullptr)
-			return true;
-		runtime_wait(rt, FUTURE_AS_RUNNABLE(&s.fut));
-		const auto *out = FUTURE_OUTPUT(&s.fut);
-		if (out->result != VDM_SUCCESS || out->output.memcpy.dest == nullptr) {
-			why = out->result == VDM_ERROR_OUT_OF_MEMORY
-			          ? "the mover had no operation record"
-			          : "the mover could not carry out the copy";
-			return false;
-		}
-		pmem2_get_persist_fn(s.map)(s.dst, s.len);
-		return true;
-#else
-		(void)s;
-		(void)why;
-		return true;
-#endif
 	}
 };
-
-#endif /* MASYNC_TOOL_HAVE_PMEM2 */
 
 } // namespace
 
@@ -480,6 +500,83 @@ unsigned default_in_flight(const std::string &mover, unsigned threads)
 	return std::max(4u, 4 * (threads ? threads : cpu_count()));
 }
 
+namespace
+{
+
+/*
+ * The copy for a destination that is not DAX (PAGE granularity: the page
+ * cache stands between the mapping and the device, and durability is
+ * msync, i.e. writing the dirty pages back, as fsync does). Mapping DST buys
+ * nothing there and costs a page fault per page (measured: most of the
+ * time of a mapped copy on tmpfs), so the kernel copies: copy_file_range(2)
+ * in chunks (splice on tmpfs, reflink or server-side copy where the file
+ * system has them), else pwrite(2) from a mapping of SRC. fsync afterwards.
+ */
+void write_copy(int src_fd, int dst_fd, std::uint64_t size, std::size_t chunk,
+                const copy_options &o, copy_report &r, progress &bar)
+{
+	std::uint64_t off = 0;
+	bool cfr = true;
+	while (off < size) {
+		std::size_t want = std::size_t(std::min<std::uint64_t>(chunk, size - off));
+		ssize_t n = -1;
+		if (cfr) {
+			loff_t in = loff_t(off), out = loff_t(off);
+			n = copy_file_range(src_fd, &in, dst_fd, &out, want, 0);
+			if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
+			              errno == EOPNOTSUPP || errno == EBADF)) {
+				cfr = false;
+				continue;
+			}
+		} else {
+			unique_mapping m;
+			m.len = want;
+			m.addr = mmap(nullptr, want, PROT_READ, MAP_SHARED, src_fd, off_t(off));
+			if (m.addr == MAP_FAILED)
+				fail_errno("cannot map the source " + in_quotes(o.src), errno);
+			madvise(m.addr, want, MADV_SEQUENTIAL);
+			std::size_t done = 0;
+			while (done < want) {
+				ssize_t w = pwrite(dst_fd, static_cast<const char *>(m.addr) + done,
+				                   want - done, off_t(off + done));
+				if (w < 0 && errno == EINTR)
+					continue;
+				if (w <= 0) {
+					n = -1;
+					break;
+				}
+				done += std::size_t(w);
+			}
+			if (done == want)
+				n = ssize_t(want);
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+			if (err == ENOSPC || err == EDQUOT)
+				throw failure("no space left on the device of " + in_quotes(o.dst) +
+				              " (" + std::strerror(err) + ")");
+			fail_errno("cannot write " + in_quotes(o.dst), err);
+		}
+		if (n == 0)
+			throw failure("the source " + in_quotes(o.src) + " ended at byte " +
+			              std::to_string(off) + " (truncated while copying?)");
+		off += std::uint64_t(n);
+		++r.futures;
+		bar.update(off);
+	}
+	if (fsync(dst_fd) != 0)
+		fail_errno("cannot sync " + in_quotes(o.dst), errno);
+	r.method = std::string(cfr ? "copy_file_range(2)" : "pwrite(2) from a mapping of SRC") +
+	           " in " + std::to_string(r.futures) + (r.futures == 1 ? " call" : " calls") +
+	           " of up to " + human_bytes(double(chunk)) +
+	           ", no mapping of DST (not DAX: a mapping buys nothing)";
+	r.durability = "fsync, as msync would for PAGE granularity";
+}
+
+} // namespace
+
 copy_report copy_file(const copy_options &o)
 {
 	copy_report r;
@@ -498,144 +595,196 @@ copy_report copy_file(const copy_options &o)
 		throw failure("the source " + in_quotes(o.src) + " is not a regular file");
 	const std::uint64_t size = std::uint64_t(sst.st_size);
 
-	/* The destination: a regular file, created if missing, never SRC itself. */
-	struct stat dst0;
-	if (stat(o.dst.c_str(), &dst0) == 0 && S_ISDIR(dst0.st_mode))
-		throw failure("the destination " + in_quotes(o.dst) + " is a directory");
-	dst_cleanup cleanup{o.dst};
-	unique_fd dst(open(o.dst.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
-	if (dst.fd >= 0) {
-		cleanup.created = true;
-	} else if (errno == EEXIST) {
-		dst.fd = open(o.dst.c_str(), O_RDWR | O_CLOEXEC);
+	/*
+	 * The destination: a regular file we may write, never SRC itself. A
+	 * symbolic link is followed (its target is replaced). It is not
+	 * written: the copy goes into a temporary file beside it, renamed over
+	 * it once durable.
+	 */
+	std::string final_dst = o.dst;
+	struct stat lst;
+	if (lstat(o.dst.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+		std::error_code ec;
+		auto t = std::filesystem::weakly_canonical(o.dst, ec);
+		if (!ec)
+			final_dst = t.string();
 	}
+	bool existed = false;
+	mode_t mode = 0666;
+	{
+		struct stat dst0;
+		if (stat(final_dst.c_str(), &dst0) == 0) {
+			if (S_ISDIR(dst0.st_mode))
+				throw failure("the destination " + in_quotes(o.dst) +
+				              " is a directory");
+			unique_fd d(open(final_dst.c_str(), O_WRONLY | O_CLOEXEC));
+			if (d.fd < 0)
+				fail_errno("cannot open the destination " + in_quotes(o.dst) +
+				               " for writing",
+				           errno);
+			struct stat dst_st;
+			if (fstat(d.fd, &dst_st) != 0)
+				fail_errno("cannot stat the destination " + in_quotes(o.dst),
+				           errno);
+			if (!S_ISREG(dst_st.st_mode))
+				throw failure("the destination " + in_quotes(o.dst) +
+				              " is not a regular file");
+			if (dst_st.st_dev == sst.st_dev && dst_st.st_ino == sst.st_ino)
+				throw failure("the source and the destination are the same file");
+			existed = true;
+			mode = dst_st.st_mode & 07777;
+		} else if (errno != ENOENT) {
+			fail_errno("cannot open the destination " + in_quotes(o.dst), errno);
+		} else {
+			mode_t um = umask(0);
+			umask(um);
+			mode = 0666 & ~um;
+		}
+	}
+	r.created = !existed;
+
+	std::filesystem::path fp(final_dst);
+	std::string dir = fp.parent_path().string();
+	if (dir.empty())
+		dir = ".";
+	std::string tmp_name =
+	    (std::filesystem::path(dir) / ("." + fp.filename().string() + ".masync-XXXXXX"))
+	        .string();
+	unique_fd dst(mkostemp(tmp_name.data(), O_CLOEXEC));
 	if (dst.fd < 0) {
 		int err = errno;
-		if (err == EISDIR)
-			throw failure("the destination " + in_quotes(o.dst) + " is a directory");
-		fail_errno("cannot open the destination " + in_quotes(o.dst) + " for writing", err);
+		fail_errno("cannot open the destination " + in_quotes(o.dst) +
+		               " for writing (a temporary file beside it)",
+		           err);
 	}
-	r.created = cleanup.created;
+	tmp_cleanup cleanup{tmp_name, true};
+	signal_guard sigs(tmp_name, o.dst, existed, o.label == "copy" ? "copy" : "demo");
+	if (fchmod(dst.fd, mode) != 0)
+		fail_errno("cannot set the mode of " + in_quotes(tmp_name), errno);
 	struct stat dst_st;
 	if (fstat(dst.fd, &dst_st) != 0)
-		fail_errno("cannot stat the destination " + in_quotes(o.dst), errno);
-	if (!S_ISREG(dst_st.st_mode))
-		throw failure("the destination " + in_quotes(o.dst) + " is not a regular file");
-	if (dst_st.st_dev == sst.st_dev && dst_st.st_ino == sst.st_ino)
-		throw failure("the source and the destination are the same file");
+		fail_errno("cannot stat " + in_quotes(tmp_name), errno);
 
-	/* DST gets SRC's size; its new blocks are allocated as the copy goes. */
-	if (!cleanup.created && std::uint64_t(dst_st.st_size) > size &&
-	    ftruncate(dst.fd, off_t(size)) != 0)
-		fail_errno("cannot resize the destination " + in_quotes(o.dst), errno);
 	check_free_space(dst.fd, dst_st, size, o.dst);
-	if (std::uint64_t(dst_st.st_size) < size && ftruncate(dst.fd, off_t(size)) != 0) {
+	if (ftruncate(dst.fd, off_t(size)) != 0) {
 		int err = errno;
 		if (err == EFBIG || err == ENOSPC)
 			throw failure("the destination " + in_quotes(o.dst) + " cannot grow to " +
 			              human_bytes(double(size)) + ": " + std::strerror(err));
 		fail_errno("cannot resize the destination " + in_quotes(o.dst), err);
 	}
-
-	mover m(o.mover, o.threads);
-	r.mover = m.description();
 	r.bytes = size;
+
+	/* Make the new content durable, rename it over DST, sync the directory. */
+	auto commit = [&] {
+		sigs.committing();
+		if (rename(tmp_name.c_str(), final_dst.c_str()) != 0)
+			fail_errno("cannot rename the finished copy " + in_quotes(tmp_name) +
+			               " over " + in_quotes(o.dst),
+			           errno);
+		cleanup.armed = false;
+		sync_parent(final_dst);
+		sigs.committed(o.dst, o.label == "copy" ? "copy" : "demo");
+	};
 
 	if (size == 0) {
 		/* libpmem2 cannot map 0 bytes, and there is nothing to copy. */
 		if (fsync(dst.fd) != 0)
 			fail_errno("cannot sync the destination " + in_quotes(o.dst), errno);
-		if (cleanup.created)
-			sync_parent(o.dst);
+		commit();
+		r.mover = "none";
 		r.method = "nothing to copy (empty source)";
 		r.durability = "fsync of the empty file";
 		r.seconds = now_seconds() - t0;
-		cleanup.success = true;
 		return r;
 	}
 
-#if !MASYNC_TOOL_HAVE_PMEM2
-	throw failure("this masync was built without libpmem2: it cannot map the destination");
-#else
-	sigbus_guard bus(o.dst, cleanup.created);
 	allocator alloc(dst.fd, size, o.dst);
-	dst_source dsts(dst.fd, m.vdm(), o.dst);
-
-	/* Chunks start where both SRC (a page) and DST (its alignment) can be mapped. */
+	std::unique_ptr<mover> m;
+	std::unique_ptr<dst_source> dsts;
 	std::size_t unit = std::size_t(sysconf(_SC_PAGESIZE));
-	if (dsts.alignment() > unit)
-		unit = dsts.alignment();
+	/* The granularity libpmem2 gives DST decides the way (--io auto). */
+	{
+		dst_source probe(dst.fd, nullptr, o.dst);
+		if (probe.alignment() > unit)
+			unit = probe.alignment();
+		struct pmem2_map *pm = probe.map(0, size >= unit ? unit : 0);
+		enum pmem2_granularity gran = pmem2_map_get_store_granularity(pm);
+		pmem2_map_delete(&pm);
+		r.granularity = granularity_name(gran);
+		r.durability = durability_of(gran);
+		r.mapped = o.io == "map" || (o.io == "auto" && gran != PMEM2_GRANULARITY_PAGE);
+	}
 	r.chunk = o.chunk ? o.chunk : default_chunk(o.mover);
 	r.chunk = (r.chunk + unit - 1) / unit * unit;
-	r.in_flight = o.in_flight ? o.in_flight : default_in_flight(o.mover, m.threads());
-
-	struct runtime *rt = nullptr;
-#if MASYNC_TOOL_HAVE_MINIASYNC
-	rt = runtime_new();
-	if (rt == nullptr)
-		fail_errno("cannot create a runtime", errno);
-	struct rt_owner {
-		struct runtime *p;
-		~rt_owner() { runtime_delete(p); }
-	} rt_guard{rt};
-#endif
-#if MASYNC_TOOL_HAVE_ASYNC
-	r.method = "pmem2_memcpy_async";
-#else
-	r.method = m.vdm() ? "vdm_memcpy, then the map's persist function" : "the map's memcpy";
-#endif
-
-	pipeline p{m.vdm(), rt};
-	const std::uint64_t nchunks = (size + r.chunk - 1) / r.chunk;
-	std::unique_ptr<slot[]> ring(new slot[r.in_flight]);
-	std::uint64_t next = 0, done = 0, bytes_done = 0;
-	std::string error;
 	progress bar(o.label, size, o.progress_mode);
 
-	while (done < next || (next < nchunks && error.empty())) {
-		/* Fill the ring: allocate the chunk's blocks, map it, start its future. */
-		while (error.empty() && next < nchunks && next - done < r.in_flight) {
-			slot &s = ring[next % r.in_flight];
-			s.off = next * r.chunk;
-			s.len = std::size_t(std::min<std::uint64_t>(r.chunk, size - s.off));
-			try {
-				alloc.ensure(s.off + s.len);
-				s.map_ranges(src.fd, dsts, next + 1 == nchunks, o.src);
-			} catch (const failure &e) {
-				s.release();
-				error = e.what();
-				break;
-			}
-			if (r.granularity.empty()) {
-				enum pmem2_granularity gran =
-				    pmem2_map_get_store_granularity(s.map);
-				r.granularity = granularity_name(gran);
-				r.durability = durability_of(gran);
-			}
-			p.start(s);
-			++next;
-			++r.futures;
-		}
-		if (done == next)
-			break;
-		/* Complete the oldest (they finish about in order), then unmap it. */
-		slot &s = ring[done % r.in_flight];
-		std::string why;
-		if (!p.finish(s, why) && error.empty())
-			error = "copying bytes " + std::to_string(s.off) + "-" +
-			        std::to_string(s.off + s.len) + " failed: " + why;
-		s.release();
-		++done;
-		bytes_done += s.len;
-		bar.update(bytes_done);
-	}
-	bar.finish();
-	if (!error.empty())
-		throw failure(error +
-		              (cleanup.created ? "" : "; " + in_quotes(o.dst) + " is incomplete"));
+	if (!r.mapped) {
+		r.mover = "none (the kernel copies)";
+		alloc.ensure(size);
+		write_copy(src.fd, dst.fd, size, r.chunk, o, r, bar);
+		bar.finish();
+	} else {
+		m = std::make_unique<mover>(o.mover, o.threads);
+		r.mover = m->description();
+		dsts = std::make_unique<dst_source>(dst.fd, m->vdm(), o.dst);
+		unsigned want_in_flight =
+		    o.in_flight ? o.in_flight : default_in_flight(o.mover, m->threads());
 
-	if (cleanup.created)
-		sync_parent(o.dst);
+		struct runtime *rt = runtime_new();
+		if (rt == nullptr)
+			fail_errno("cannot create a runtime", errno);
+		struct rt_owner {
+			struct runtime *p;
+			~rt_owner() { runtime_delete(p); }
+		} rt_guard{rt};
+		r.method = "pmem2_memcpy_async";
+
+		pipeline p{m->vdm(), rt};
+		const std::uint64_t nchunks = (size + r.chunk - 1) / r.chunk;
+		std::unique_ptr<slot[]> ring(new slot[want_in_flight]);
+		std::uint64_t next = 0, done = 0, bytes_done = 0;
+		std::string error;
+
+		while (done < next || (next < nchunks && error.empty())) {
+			/* Fill the ring: allocate the chunk's blocks, map it, start its future. */
+			while (error.empty() && next < nchunks && next - done < want_in_flight) {
+				slot &s = ring[next % want_in_flight];
+				s.off = next * r.chunk;
+				s.len = std::size_t(std::min<std::uint64_t>(r.chunk, size - s.off));
+				try {
+					alloc.ensure(s.off + s.len);
+					s.map_ranges(src.fd, *dsts, next + 1 == nchunks, o.src);
+				} catch (const failure &e) {
+					s.release();
+					error = e.what();
+					break;
+				}
+				p.start(s);
+				++next;
+				++r.futures;
+				r.in_flight = std::max(r.in_flight, unsigned(next - done));
+			}
+			if (done == next)
+				break;
+			/* Complete the oldest (they finish about in order), then unmap it. */
+			slot &s = ring[done % want_in_flight];
+			std::string why;
+			if (!p.finish(s, why) && error.empty())
+				error = "copying bytes " + std::to_string(s.off) + "-" +
+				        std::to_string(s.off + s.len) + " failed: " + why;
+			s.release();
+			++done;
+			bytes_done += s.len;
+			bar.update(bytes_done);
+		}
+		bar.finish();
+		if (!error.empty())
+			throw failure(error + "; " + in_quotes(o.dst) +
+			              (existed ? " keeps its old content" : " was not created"));
+	}
+
+	commit();
 	r.seconds = now_seconds() - t0;
 
 	if (o.verify) {
@@ -650,9 +799,7 @@ copy_report copy_file(const copy_options &o)
 		r.verify_seconds = now_seconds() - v0;
 		r.verified = true;
 	}
-	cleanup.success = true;
 	return r;
-#endif
 }
 
 } // namespace masync::tool

@@ -40,9 +40,10 @@ struct copy_options {
 	std::string dst;
 	std::string mover = default_mover_name(); /* default | sync | threads */
 	unsigned threads = 0;                     /* threads mover workers; 0: one per CPU */
-	std::size_t chunk = 0;  /* bytes per future (rounded up to whole pages); 0: automatic */
-	unsigned in_flight = 0; /* futures in flight; 0: automatic */
-	bool verify = false;    /* re-read DST with pread and compare */
+	std::size_t chunk = 0;   /* bytes per future (rounded up to whole pages); 0: automatic */
+	unsigned in_flight = 0;  /* futures in flight; 0: automatic */
+	std::string io = "auto"; /* auto | map | write */
+	bool verify = false;     /* re-read DST with pread and compare */
 	progress::mode progress_mode = progress::mode::automatic;
 	std::string label = "copy";
 };
@@ -57,9 +58,10 @@ struct copy_report {
 	std::string mover;       /* description */
 	std::string method;      /* how the chunks were copied */
 	std::string durability;  /* what made them durable */
+	bool mapped = false;     /* copied through libpmem2 maps (else the kernel copied) */
 	std::size_t chunk = 0;
-	unsigned in_flight = 0;
-	std::uint64_t futures = 0;
+	unsigned in_flight = 0;    /* the most futures that were in flight at once */
+	std::uint64_t futures = 0; /* futures, or copy calls when not mapped */
 };
 
 copy_report copy_file(const copy_options &o);

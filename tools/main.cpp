@@ -25,9 +25,9 @@ void fail_errno(const std::string &what, int err)
 
 std::string human_bytes(double bytes)
 {
-	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 	int u = 0;
-	while (std::fabs(bytes) >= 1024.0 && u < 5) {
+	while (std::fabs(bytes) >= 1024.0 && u < 6) {
 		bytes /= 1024.0;
 		++u;
 	}
@@ -126,6 +126,11 @@ int main(int argc, char **argv)
 			continue;
 		try {
 			return c.second();
+		} catch (const usage_error &e) {
+			std::cerr << "masync " << c.first->get_name() << ": " << e.what()
+			          << "\nRun 'masync " << c.first->get_name()
+			          << " --help' for usage.\n";
+			return 2;
 		} catch (const failure &e) {
 			std::cerr << "masync " << c.first->get_name() << ": " << e.what() << "\n";
 			return 1;

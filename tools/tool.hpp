@@ -37,6 +37,12 @@ struct failure : std::runtime_error {
 	using std::runtime_error::runtime_error;
 };
 
+/* Bad usage found after parsing (options that do not go together): main()
+ * prints "masync <sub>: <what>" and a pointer to --help, and exits 2. */
+struct usage_error : std::runtime_error {
+	using std::runtime_error::runtime_error;
+};
+
 /* "<what>: <strerror(err)>" as a failure. */
 [[noreturn]] void fail_errno(const std::string &what, int err);
 

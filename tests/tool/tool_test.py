@@ -125,11 +125,13 @@ def case_copy_sizes():
     need_pmem2()
     sizes = [0, 1, 4095, (64 << 20) + 3]
     movers = ["default", "sync", "threads"] if ARGS.have_miniasync else ["default"]
+    ways = [("--io", "map", "--mover", m) for m in movers] + [("--io", "write"), ("--io", "auto")]
     for size in sizes:
         src = make_file("src-%d" % size, size, seed=size + 7)
-        for mover in movers:
+        for way in ways:
+            mover = "-".join(way[1::2])
             dst = path("dst-%d-%s" % (size, mover))
-            rc, out, err = run("copy", "--mover", mover, "--verify", src, dst, check=0)
+            rc, out, err = run("copy", *way, "--verify", src, dst, check=0)
             expect(os.path.getsize(dst) == size,
                    "%s mover, %d bytes: DST has %d bytes" % (mover, size, os.path.getsize(dst)))
             expect(same_content(src, dst), "%s mover, %d bytes: DST differs" % (mover, size))
@@ -245,14 +247,172 @@ def case_copy_no_space():
         # meets the full file system as a bus error in a mover's thread.
         movers = ["default", "threads"] if ARGS.have_miniasync else ["default"]
         for mover in movers:
-            expect_failure(["copy", "--mover", mover, src, dst], ["no space"], no_dst=dst,
-                           status=1, env={"MASYNC_TOOL_TEST_SKIP_SPACE_CHECK": "1"})
+            expect_failure(["copy", "--io", "map", "--mover", mover, src, dst], ["no space"],
+                           no_dst=dst, status=1,
+                           env={"MASYNC_TOOL_TEST_SKIP_SPACE_CHECK": "1"})
+            expect(temp_files(small) == [], "temporary left: %s" % temp_files(small))
+        # The kernel's copy (--io write, auto on tmpfs) meets ENOSPC instead.
+        expect_failure(["copy", "--io", "write", src, dst], ["no space"], no_dst=dst, status=1,
+                       env={"MASYNC_TOOL_TEST_SKIP_SPACE_CHECK": "1"})
+        expect(temp_files(small) == [], "temporary left: %s" % temp_files(small))
+        # An existing DST keeps its content when the new one does not fit.
+        with open(dst, "wb") as f:
+            f.write(b"old")
+        expect_failure(["copy", src, dst], ["no space"], status=1,
+                       env={"MASYNC_TOOL_TEST_SKIP_SPACE_CHECK": "1"})
+        expect(open(dst, "rb").read() == b"old", "the old DST was changed")
+        os.unlink(dst)
         # What fits is copied.
         fits = make_file("src-600K", 600 << 10, seed=6)
         run("copy", "-q", fits, dst, check=0)
         expect(same_content(fits, dst), "600 KiB into the 1 MiB tmpfs: DST differs")
     finally:
         subprocess.run(["umount", small], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def mount_small_tmpfs(name, size):
+    """A private tmpfs of `size` under WORK (root only; Skip where mounting is
+    refused). Returns its path; the caller unmounts it with umount_tmpfs."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        raise Skip("mounting a private tmpfs needs root and mount(8)")
+    d = path(name)
+    os.mkdir(d)
+    p = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=%s,mode=0755" % size, "masync-test",
+                        d], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if p.returncode != 0:
+        raise Skip("cannot mount a tmpfs here: %s" % p.stdout.strip())
+    return d
+
+
+def umount_tmpfs(d):
+    subprocess.run(["umount", d], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def case_sizes():
+    """Every size the tool accepts is checked: sign, zero, overflow, junk are
+    usage errors (exit 2) with a message for people, before anything is written."""
+    src = make_file("src", 10000)
+    dst = path("dst")
+    bad = [("-1", "must be positive"), ("-4M", "must be positive"), ("0", "must be positive"),
+           ("16E", "too large"), ("99999999999999999999", "too large"), ("1Q", "not a size"),
+           ("x", "not a size"), ("", "not a size"), ("4M5", "not a size")]
+    for value, words in bad:
+        cmds = [["demo", WORK, "-s", value], ["copy", "-c", value, src, dst]]
+        if value:  # CLI11 drops an empty list element
+            cmds.append(["bench", "--quick", "--dir", WORK, "--sizes", "4K," + value])
+        for args in cmds:
+            err = expect_failure(args, [words], no_dst=dst, status=2)
+            expect("overflow" not in err and "multiplied" not in err,
+                   "%s: the parser's own words: %s" % (args, err))
+            expect("--help" in err, "%s: no pointer to --help: %s" % (args, err))
+    expect_failure(["copy", "-c", "12", src, dst], ["--chunk", "too small"], no_dst=dst,
+                   status=2)
+    expect_failure(["copy", "-c", "2G", src, dst], ["--chunk", "too large"], no_dst=dst,
+                   status=2)
+    expect_failure(["copy", "-t", "-2", src, dst], ["--threads", "must be positive"],
+                   no_dst=dst, status=2)
+    expect_failure(["copy", "-j", "0", src, dst], ["--in-flight", "out of range"], no_dst=dst,
+                   status=2)
+    # Options that do not go together are usage errors too, as the manual says.
+    expect_failure(["copy", "--threads", "2", "--mover", "default", src, dst], ["--threads"],
+                   no_dst=dst, status=2)
+    expect_failure(["demo", WORK, "--threads", "2", "--mover", "sync"], ["--threads"],
+                   status=2)
+    # Sizes that parse but do not fit: refused before a byte is written.
+    for value in ("100T", "1E", "2E"):
+        err = expect_failure(["demo", WORK, "-s", value], ["no space"], status=1)
+    expect(os.listdir(WORK) == ["src"], "demo left files behind: %s" % os.listdir(WORK))
+    # Units: K, M, KiB, kb all mean powers of 1024.
+    for value in ("8K", "8KiB", "8kb", "8192"):
+        run("copy", "-q", "-c", value, src, dst, check=0)
+        expect(same_content(src, dst), "-c %s: DST differs" % value)
+    # Help for people: no parser type notation.
+    for sub in ("copy", "demo", "bench", "info"):
+        rc, out, _ = run(sub, "--help", check=0)
+        for notation in ("UINT", "TEXT", "kb(=1024b)", "in [", "SIZE [b"):
+            expect(notation not in out, "masync %s --help shows %r:\n%s" % (sub, notation, out))
+
+
+def case_demo_no_space():
+    """The demo checks the free space before it writes: in a private 1 MiB
+    tmpfs a 1 MiB demo (sample and copy: 2 MiB) is refused, nothing is left."""
+    need_pmem2()
+    small = mount_small_tmpfs("small-tmpfs", "1M")
+    try:
+        err = expect_failure(["demo", small, "-s", "1M"], ["no space", "smaller --size"],
+                             status=1)
+        expect(os.listdir(small) == [], "demo wrote into the full tmpfs: %s" % os.listdir(small))
+        rc, out, err = run("demo", small, "-s", "256K", check=0)
+        expect("Verified" in out, "a 256 KiB demo in 1 MiB failed:\n%s%s" % (out, err))
+        expect(os.listdir(small) == [], "demo left files: %s" % os.listdir(small))
+    finally:
+        umount_tmpfs(small)
+
+
+def temp_files(d):
+    return [n for n in os.listdir(d) if ".masync-" in n]
+
+
+def interrupt_copy(src, dst, sig, extra=()):
+    """Starts a slow copy (4 KiB futures, one in flight: one map per page),
+    waits until it has written into its temporary file, sends `sig`."""
+    import signal as _signal
+    import time
+    cmd = [ARGS.masync, "copy", "--io", "map", "--mover", "sync", "--chunk", "4K",
+           "--in-flight", "1", "-q"] + list(extra) + [src, dst]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    d = os.path.dirname(dst)
+    started = False
+    deadline = time.monotonic() + 120
+    while p.poll() is None and time.monotonic() < deadline:
+        tmps = temp_files(d)
+        if tmps:
+            try:
+                st = os.stat(os.path.join(d, tmps[0]))
+                if st.st_blocks * 512 >= (1 << 20):
+                    started = True
+                    break
+            except FileNotFoundError:
+                pass
+        time.sleep(0.001)
+    expect(started, "the copy never wrote 1 MiB into a temporary file beside %s (rc %s)" %
+           (dst, p.poll()))
+    p.send_signal(sig)
+    out, err = p.communicate(timeout=120)
+    return p.returncode, out, err
+
+
+def case_copy_signals():
+    """SIGINT and SIGTERM to a real copy: exit 130/143 with a message, the
+    temporary file removed, DST absent (new) or holding its old content."""
+    need_pmem2()
+    import signal as _signal
+    src = make_file("src", 256 << 20, seed=11)
+    dst = path("dst")
+    for sig, status, name in ((_signal.SIGINT, 130, "SIGINT"), (_signal.SIGTERM, 143, "SIGTERM")):
+        rc, out, err = interrupt_copy(src, dst, sig)
+        expect(rc == status, "%s: exit status %d, expected %d\n%s" % (name, rc, status, err))
+        expect("interrupted by " + name in err and "was not created" in err,
+               "%s: message: %r" % (name, err))
+        expect(not os.path.exists(dst), "%s: a new DST was left behind" % name)
+        expect(temp_files(WORK) == [], "%s: temporary left: %s" % (name, temp_files(WORK)))
+    # An existing DST keeps its old content until the rename.
+    old = make_file("dst", 3 << 20, seed=12)
+    with open(old, "rb") as f:
+        before = f.read()
+    os.chmod(dst, 0o640)
+    for sig, status, name in ((_signal.SIGTERM, 143, "SIGTERM"), (_signal.SIGINT, 130, "SIGINT")):
+        rc, out, err = interrupt_copy(src, dst, sig)
+        expect(rc == status, "%s: exit status %d, expected %d\n%s" % (name, rc, status, err))
+        expect("keeps its old content" in err, "%s: message: %r" % (name, err))
+        with open(dst, "rb") as f:
+            expect(f.read() == before, "%s: the old DST was changed" % name)
+        expect(temp_files(WORK) == [], "%s: temporary left: %s" % (name, temp_files(WORK)))
+    # Not interrupted: replaced whole, its mode kept, no temporary left.
+    run("copy", "-q", src, dst, check=0)
+    expect(same_content(src, dst), "the completed copy differs")
+    expect(os.stat(dst).st_mode & 0o777 == 0o640, "the mode of the replaced DST changed")
+    expect(temp_files(WORK) == [], "temporary left: %s" % temp_files(WORK))
 
 
 CPU_FLAGS = {"avx512f": "avx512f", "avx2": "avx2", "clwb": "clwb", "clflushopt": "clflushopt",
