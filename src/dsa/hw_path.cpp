@@ -149,7 +149,7 @@ void touch(std::uint64_t fault_addr, bool write) noexcept
 
 hw_start_result hw_start(mover_impl &m, dml_record &r, const op_args &a) noexcept
 {
-	if (!m.wq) {
+	if (!m.wq || !m.wq->usable()) {
 		cpu_run(a, 0, a.n);
 		counters::add(m.count.bytes_cpu, a.n);
 		r.state = rec_state::done;

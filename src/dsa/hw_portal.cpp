@@ -9,8 +9,8 @@
  * written with write(2) on the queue's file descriptor. A CPU without the
  * instruction a mapped portal needs gets no portal (the mover then uses the
  * CPU), never SIGILL. After fork() the child does not use the parent's
- * portal (pthread_atfork sets a flag; the mover treats submissions as
- * refused and continues on the CPU).
+ * portal (pthread_atfork sets a flag; usable() turns false and the mover
+ * runs the child's operations on the CPU).
  *
  * NOT RUN HERE: this machine has no DSA and its CPU lacks MOVDIR64B; the
  * code compiles and is reviewed, nothing more (docs/dsa.md). The dedicated
@@ -66,11 +66,12 @@ class hw_portal final : public portal
 	hw_portal &operator=(const hw_portal &) = delete;
 
 	const wq_info &info() const noexcept override { return info_; }
+	bool usable() const noexcept override { return !forked.load(std::memory_order_relaxed); }
 
 	submit_result submit(const dsa_hw_desc &d) noexcept override
 	{
 		if (forked.load(std::memory_order_relaxed))
-			return submit_result::refused;
+			return submit_result::error;
 		if (page_ == nullptr) {
 			ssize_t r = write(fd_, &d, sizeof(d));
 			if (r == static_cast<ssize_t>(sizeof(d)))

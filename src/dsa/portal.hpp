@@ -53,6 +53,8 @@ class portal
 	virtual ~portal() = default;
 	virtual submit_result submit(const dsa_hw_desc &desc) noexcept = 0;
 	virtual const wq_info &info() const noexcept = 0;
+	/* False when the portal must not be used (e.g. in a forked child). */
+	virtual bool usable() const noexcept { return true; }
 };
 
 /* Opens a real queue (nullptr when it cannot be used; *why says why). */
