@@ -60,6 +60,33 @@ void data_mover_threads_set_memcpy_fn(struct data_mover_threads *dmt, memcpy_fn 
 void data_mover_threads_set_memmove_fn(struct data_mover_threads *dmt, memmove_fn op_memmove);
 void data_mover_threads_set_memset_fn(struct data_mover_threads *dmt, memset_fn op_memset);
 
+/*
+ * masync extension (version node MASYNC_MINIASYNC_1.1, not in miniasync
+ * 0.2.1): the same setters with properties of the function, see
+ * data_mover_threads_set_memcpy_fn_flags(3).
+ *
+ * DATA_MOVER_THREADS_FN_DURABLE: called with VDM_F_MEM_DURABLE, the function
+ * itself writes its destination back (or streams it) so that only a store
+ * fence is missing for it to be durable, wherever the mover's callers point
+ * it. The mover then fences instead of writing the range back a second
+ * time. Without it (and with the three setters above) the mover writes the
+ * range back after the function. Only the caller knows whether this holds:
+ * a libpmem2 map's function is durable for memory of that map's granularity
+ * only, so pass the flag only if every map the mover serves is that one (or
+ * of the same granularity).
+ *
+ * Returns 0, or EINVAL (nothing changed) when dmt is NULL or fn_flags holds
+ * an unknown bit. fn may be NULL (the mover's own function again).
+ */
+#define DATA_MOVER_THREADS_FN_DURABLE (1u << 0)
+#define DATA_MOVER_THREADS_FN_VALID_FLAGS DATA_MOVER_THREADS_FN_DURABLE
+int data_mover_threads_set_memcpy_fn_flags(struct data_mover_threads *dmt, memcpy_fn op_memcpy,
+                                           unsigned fn_flags);
+int data_mover_threads_set_memmove_fn_flags(struct data_mover_threads *dmt, memmove_fn op_memmove,
+                                            unsigned fn_flags);
+int data_mover_threads_set_memset_fn_flags(struct data_mover_threads *dmt, memset_fn op_memset,
+                                           unsigned fn_flags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -312,6 +312,14 @@ struct threads_mover_options {
 	::memcpy_fn memcpy_fn = nullptr;
 	::memmove_fn memmove_fn = nullptr;
 	::memset_fn memset_fn = nullptr;
+	/*
+	 * The custom functions above leave their destination durable when called
+	 * with VDM_F_MEM_DURABLE (DATA_MOVER_THREADS_FN_DURABLE, see
+	 * data_mover_threads_set_memcpy_fn_flags(3)): the mover then only
+	 * fences after them. True only if it holds for every memory the mover
+	 * writes to (a libpmem2 map's functions: that map's granularity).
+	 */
+	bool fns_durable = false;
 };
 
 /* Owns a threads data mover. */
@@ -368,12 +376,13 @@ class threads_mover : public vdm_operations<threads_mover>
 		    n, o.queue_size, static_cast<enum future_notifier_type>(o.notifier));
 		if (m == nullptr)
 			return nullptr;
+		const unsigned fn_flags = o.fns_durable ? DATA_MOVER_THREADS_FN_DURABLE : 0u;
 		if (o.memcpy_fn)
-			data_mover_threads_set_memcpy_fn(m, o.memcpy_fn);
+			(void)data_mover_threads_set_memcpy_fn_flags(m, o.memcpy_fn, fn_flags);
 		if (o.memmove_fn)
-			data_mover_threads_set_memmove_fn(m, o.memmove_fn);
+			(void)data_mover_threads_set_memmove_fn_flags(m, o.memmove_fn, fn_flags);
 		if (o.memset_fn)
-			data_mover_threads_set_memset_fn(m, o.memset_fn);
+			(void)data_mover_threads_set_memset_fn_flags(m, o.memset_fn, fn_flags);
 		return m;
 	}
 

@@ -9,19 +9,14 @@
  */
 
 #include "miniasync/data_mover_sync.hpp"
-#include "common/flush.hpp"
 #include "common/record_pool.hpp"
+#include "common/vdm_op.hpp"
 #include "miniasync/export.hpp"
 
 #include <cerrno>
 #include <cstring>
 #include <new>
 #include <type_traits>
-
-namespace
-{
-
-} // namespace
 
 struct data_mover_sync;
 
@@ -81,65 +76,14 @@ void *sync_op_new(struct vdm *vdm, const enum vdm_operation_type type) noexcept
 	return rec;
 }
 
-/*
- * The operation's type as stored, without assuming it is one of the
- * enumerators (a corrupted or foreign value must not be undefined behaviour).
- */
-int raw_type(const struct vdm_operation *op) noexcept
-{
-	int t;
-	static_assert(sizeof(t) == sizeof(op->type));
-	std::memcpy(&t, &op->type, sizeof(t));
-	return t;
-}
-
-/* Makes [dest, dest + n) durable when the caller asked for it. */
-void finish_write(void *dest, std::size_t n, std::uint64_t flags) noexcept
-{
-	if (flags & VDM_F_MEM_DURABLE) {
-		masync::flush_range(dest, n);
-		masync::store_fence();
-	}
-}
-
 int sync_op_start(void *data, const struct vdm_operation *op, struct future_notifier *n) noexcept
 {
 	auto *rec = static_cast<sync_record *>(data);
 	if (n != nullptr)
 		n->notifier_used = FUTURE_NOTIFIER_NONE;
-
-	switch (raw_type(op)) {
-	case VDM_OPERATION_MEMCPY: {
-		const auto &d = op->data.memcpy;
-		if (d.n != 0)
-			std::memcpy(d.dest, d.src, d.n);
-		finish_write(d.dest, d.n, d.flags);
-		break;
-	}
-	case VDM_OPERATION_MEMMOVE: {
-		const auto &d = op->data.memmove;
-		if (d.n != 0)
-			std::memmove(d.dest, d.src, d.n);
-		finish_write(d.dest, d.n, d.flags);
-		break;
-	}
-	case VDM_OPERATION_MEMSET: {
-		const auto &d = op->data.memset;
-		if (d.n != 0)
-			std::memset(d.str, d.c, d.n);
-		finish_write(d.str, d.n, d.flags);
-		break;
-	}
-	case VDM_OPERATION_FLUSH: {
-		const auto &d = op->data.flush;
-		masync::flush_range(d.dest, d.n);
-		masync::store_fence();
-		break;
-	}
-	default:
-		rec->result = VDM_ERROR_JOB_CORRUPTED;
-		break;
-	}
+	masync::vdm_op::op o;
+	rec->result = masync::vdm_op::flatten(*op, o);
+	masync::vdm_op::run(o); /* a rejected operation runs nothing */
 	rec->done = true;
 	return 0;
 }
@@ -155,24 +99,7 @@ void sync_op_delete(void *data, const struct vdm_operation *op,
                     struct vdm_operation_output *output) noexcept
 {
 	auto *rec = static_cast<sync_record *>(data);
-	std::memcpy(&output->type, &op->type, sizeof(output->type));
-	output->result = rec->result;
-	switch (raw_type(op)) {
-	case VDM_OPERATION_MEMCPY:
-		output->output.memcpy.dest = op->data.memcpy.dest;
-		break;
-	case VDM_OPERATION_MEMMOVE:
-		output->output.memmove.dest = op->data.memmove.dest;
-		break;
-	case VDM_OPERATION_MEMSET:
-		output->output.memset.str = op->data.memset.str;
-		break;
-	case VDM_OPERATION_FLUSH:
-		output->output.flush.unused = 0;
-		break;
-	default:
-		break;
-	}
+	masync::vdm_op::fill_output(*op, rec->result, *output);
 	rec->owner->pool().release(rec);
 }
 
@@ -193,7 +120,7 @@ data_mover_sync::data_mover_sync(std::uint32_t capacity)
 	base.op_delete = sync_op_delete;
 	base.op_start = sync_op_start;
 	base.op_check = sync_op_check;
-	base.capabilities = VDM_F_MEM_DURABLE;
+	base.capabilities = VDM_F_MEM_DURABLE | VDM_F_NO_CACHE_HINT; /* vdm_op honours both */
 	base.has_property = sync_has_property;
 }
 

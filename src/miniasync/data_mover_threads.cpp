@@ -13,7 +13,6 @@
 #include "miniasync/export.hpp"
 #include "miniasync/threads_help.hpp"
 
-#include <dlfcn.h>
 #include <sched.h>
 
 #include <cerrno>
@@ -24,14 +23,6 @@
 #include <type_traits>
 
 using masync::detail::threads_record;
-
-/*
- * libpmem2's private query (src/pmem2/map_fns.cpp). Weak: resolved when
- * libpmem2 is linked into the program (shared or static), else looked up
- * with dlsym, else absent (then every custom function is written back after).
- */
-extern "C" int masync_private_pmem2_fn_is_durable(const void *fn)
-    __attribute__((weak, visibility("default")));
 
 static_assert(std::is_standard_layout_v<data_mover_threads>,
               "the vdm must be at the mover's address");
@@ -203,14 +194,14 @@ int op_start(void *data, const struct vdm_operation *operation, struct future_no
 {
 	auto *rec = static_cast<threads_record *>(data);
 	data_mover_threads *m = rec->mover;
-	rec->op = threads_flatten(*operation);
+	/* A rejected operation has n == 0: it completes inline with its result. */
+	rec->result = static_cast<std::uint8_t>(masync::vdm_op::flatten(*operation, rec->op));
 
 	std::size_t size = rec->op.n;
 	if (size <= m->config.inline_max) {
 		/* Tiny: cheaper to do now than to hand over (docs/threads_mover.md). */
 		threads_run_range(m, rec->op, 0, size);
-		if (threads_needs_fence(rec->op))
-			threads_fence();
+		masync::vdm_op::finish(rec->op);
 		if (n != nullptr)
 			n->notifier_used = FUTURE_NOTIFIER_NONE;
 		rec->state.store(THREADS_OP_FINISHED, std::memory_order_release);
@@ -288,22 +279,8 @@ void op_delete(void *data, const struct vdm_operation *operation,
 {
 	auto *rec = static_cast<threads_record *>(data);
 	data_mover_threads *m = rec->mover;
-	output->type = operation->type;
-	output->result = VDM_SUCCESS;
-	switch (operation->type) {
-	case VDM_OPERATION_MEMCPY:
-		output->output.memcpy.dest = operation->data.memcpy.dest;
-		break;
-	case VDM_OPERATION_MEMMOVE:
-		output->output.memmove.dest = operation->data.memmove.dest;
-		break;
-	case VDM_OPERATION_MEMSET:
-		output->output.memset.str = operation->data.memset.str;
-		break;
-	case VDM_OPERATION_FLUSH:
-		output->output.flush.unused = 0;
-		break;
-	}
+	masync::vdm_op::fill_output(*operation, static_cast<vdm_operation_result>(rec->result),
+	                            *output);
 	if (rec->room_waited) {
 		/* A worker may still be inside this record's notifier: wait it out. */
 		std::lock_guard<std::mutex> guard(*m->room_lock);
@@ -356,18 +333,6 @@ threads_config threads_default_config()
 	                                           : records);
 	c.spinners = 0; /* chosen from the worker count in threads_mover_create */
 	return c;
-}
-
-bool threads_fn_is_durable(const void *fn) noexcept
-{
-	using query_fn = int (*)(const void *);
-	if (fn == nullptr)
-		return false;
-	query_fn query = &masync_private_pmem2_fn_is_durable;
-	if (query == nullptr)
-		query = reinterpret_cast<query_fn>(
-		    dlsym(RTLD_DEFAULT, "masync_private_pmem2_fn_is_durable"));
-	return query != nullptr && query(fn) != 0;
 }
 
 void threads_test_fail_thread_creation_at(int n) noexcept
@@ -461,6 +426,26 @@ data_mover_threads *threads_mover_create(const threads_config &config) noexcept
 	return m;
 }
 
+/*
+ * The durable slot is written first: a worker that loads the new function
+ * (acquire) also sees its slot, one that still loads the old function
+ * compares it with a slot that is either nullptr or the new function, and at
+ * worst writes its range back once more.
+ */
+template <typename Fn>
+int set_fn(std::atomic<Fn> &slot, std::atomic<Fn> &durable_slot, Fn fn, unsigned fn_flags)
+{
+	durable_slot.store((fn_flags & DATA_MOVER_THREADS_FN_DURABLE) ? fn : nullptr,
+	                   std::memory_order_relaxed);
+	slot.store(fn, std::memory_order_release);
+	return 0;
+}
+
+bool bad_fn_call(const data_mover_threads *dmt, unsigned fn_flags)
+{
+	return dmt == nullptr || (fn_flags & ~DATA_MOVER_THREADS_FN_VALID_FLAGS) != 0;
+}
+
 } // namespace masync::detail
 
 using namespace masync::detail;
@@ -513,25 +498,47 @@ MINIASYNC_EXPORT void data_mover_threads_delete(struct data_mover_threads *dmt)
 MINIASYNC_EXPORT void data_mover_threads_set_memcpy_fn(struct data_mover_threads *dmt,
                                                        memcpy_fn op_memcpy)
 {
-	if (threads_fn_is_durable(reinterpret_cast<const void *>(op_memcpy)))
-		dmt->durable_memcpy.store(op_memcpy, std::memory_order_relaxed);
-	dmt->op_memcpy.store(op_memcpy, std::memory_order_release);
+	if (dmt != nullptr)
+		set_fn(dmt->op_memcpy, dmt->durable_memcpy, op_memcpy, 0);
 }
 
 MINIASYNC_EXPORT void data_mover_threads_set_memmove_fn(struct data_mover_threads *dmt,
                                                         memmove_fn op_memmove)
 {
-	if (threads_fn_is_durable(reinterpret_cast<const void *>(op_memmove)))
-		dmt->durable_memmove.store(op_memmove, std::memory_order_relaxed);
-	dmt->op_memmove.store(op_memmove, std::memory_order_release);
+	if (dmt != nullptr)
+		set_fn(dmt->op_memmove, dmt->durable_memmove, op_memmove, 0);
 }
 
 MINIASYNC_EXPORT void data_mover_threads_set_memset_fn(struct data_mover_threads *dmt,
                                                        memset_fn op_memset)
 {
-	if (threads_fn_is_durable(reinterpret_cast<const void *>(op_memset)))
-		dmt->durable_memset.store(op_memset, std::memory_order_relaxed);
-	dmt->op_memset.store(op_memset, std::memory_order_release);
+	if (dmt != nullptr)
+		set_fn(dmt->op_memset, dmt->durable_memset, op_memset, 0);
+}
+
+MINIASYNC_EXPORT int data_mover_threads_set_memcpy_fn_flags(struct data_mover_threads *dmt,
+                                                            memcpy_fn op_memcpy, unsigned fn_flags)
+{
+	if (bad_fn_call(dmt, fn_flags))
+		return EINVAL;
+	return set_fn(dmt->op_memcpy, dmt->durable_memcpy, op_memcpy, fn_flags);
+}
+
+MINIASYNC_EXPORT int data_mover_threads_set_memmove_fn_flags(struct data_mover_threads *dmt,
+                                                             memmove_fn op_memmove,
+                                                             unsigned fn_flags)
+{
+	if (bad_fn_call(dmt, fn_flags))
+		return EINVAL;
+	return set_fn(dmt->op_memmove, dmt->durable_memmove, op_memmove, fn_flags);
+}
+
+MINIASYNC_EXPORT int data_mover_threads_set_memset_fn_flags(struct data_mover_threads *dmt,
+                                                            memset_fn op_memset, unsigned fn_flags)
+{
+	if (bad_fn_call(dmt, fn_flags))
+		return EINVAL;
+	return set_fn(dmt->op_memset, dmt->durable_memset, op_memset, fn_flags);
 }
 
 } // extern "C"

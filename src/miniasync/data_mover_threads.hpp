@@ -54,6 +54,7 @@
 #include "libminiasync/data_mover_threads.h"
 
 #include "common/record_pool.hpp"
+#include "common/vdm_op.hpp"
 #include "miniasync/data_mover_threads_queue.hpp"
 
 #include <atomic>
@@ -73,15 +74,8 @@ enum threads_op_state : std::uint32_t {
 	THREADS_OP_FINISHED = 3,
 };
 
-/* An operation as the workers need it, flattened from struct vdm_operation. */
-struct threads_op {
-	void *dst;
-	const void *src; /* memcpy, memmove */
-	std::size_t n;
-	std::uint64_t flags;
-	std::uint32_t type; /* enum vdm_operation_type */
-	int c;              /* memset */
-};
+/* An operation as the workers need it: the operation core's flat form (common/vdm_op.hpp). */
+using threads_op = masync::vdm_op::op;
 
 /*
  * One operation record. The first cache line holds everything a worker
@@ -116,6 +110,8 @@ struct alignas(64) threads_record {
 	std::atomic<bool> spread{false};
 	/* Split operations: the polling thread takes part (threads_help.hpp). */
 	bool caller_helps = false;
+	/* vdm_op::flatten's verdict (enum vdm_operation_result), for op_delete. */
+	std::uint8_t result = VDM_SUCCESS;
 	threads_record *room_next = nullptr;
 	threads_record *room_prev = nullptr;
 };
@@ -201,63 +197,10 @@ void threads_submitted(data_mover_threads *m) noexcept;
 /* Wakes up to `count` sleeping workers; returns how many it woke. */
 std::size_t threads_wake_workers(data_mover_threads *m, std::size_t count) noexcept;
 
-/* Executes [offset, offset + len) of `op` with the mover's functions; see the ops file. */
+/* Executes [offset, offset + len) of `op` with the mover's functions (vdm_op::run_range, no fence).
+ */
 void threads_run_range(const data_mover_threads *m, const threads_op &op, std::size_t offset,
                        std::size_t len) noexcept;
-
-/*
- * Whether fn is one of libpmem2's map memory functions, which make their
- * writes durable as their map's granularity requires (asked through
- * libpmem2's private symbol masync_private_pmem2_fn_is_durable when masync's
- * libpmem2 is in the process; false otherwise, e.g. with PMDK's libpmem2).
- */
-bool threads_fn_is_durable(const void *fn) noexcept;
-
-/* The store fence that makes non-temporal stores and write-backs complete. */
-void threads_fence() noexcept;
-
-/* The flattened copy of an operation. */
-inline threads_op threads_flatten(const struct vdm_operation &o) noexcept
-{
-	threads_op op{};
-	op.type = static_cast<std::uint32_t>(o.type);
-	switch (o.type) {
-	case VDM_OPERATION_MEMCPY:
-		op.dst = o.data.memcpy.dest;
-		op.src = o.data.memcpy.src;
-		op.n = o.data.memcpy.n;
-		op.flags = o.data.memcpy.flags;
-		break;
-	case VDM_OPERATION_MEMMOVE:
-		op.dst = o.data.memmove.dest;
-		op.src = o.data.memmove.src;
-		op.n = o.data.memmove.n;
-		op.flags = o.data.memmove.flags;
-		break;
-	case VDM_OPERATION_MEMSET:
-		op.dst = o.data.memset.str;
-		op.c = o.data.memset.c;
-		op.n = o.data.memset.n;
-		op.flags = o.data.memset.flags;
-		break;
-	case VDM_OPERATION_FLUSH:
-		op.dst = o.data.flush.dest;
-		op.n = o.data.flush.n;
-		op.flags = o.data.flush.flags;
-		break;
-	default:
-		/* Unknown type: nothing to do (completes as a no-op). */
-		op.n = 0;
-		break;
-	}
-	return op;
-}
-
-/* Whether the operation needs a store fence before completion (flush, or flags). */
-inline bool threads_needs_fence(const threads_op &op) noexcept
-{
-	return op.type == VDM_OPERATION_FLUSH || (op.flags & VDM_F_VALID_FLAGS) != 0;
-}
 
 /* Publishes completion and notifies (see the header comment). */
 void threads_complete(threads_record *rec) noexcept;
@@ -284,8 +227,8 @@ struct data_mover_threads {
 	std::atomic<memmove_fn> op_memmove;
 	std::atomic<memset_fn> op_memset;
 	/*
-	 * The custom functions found to make their writes durable themselves
-	 * (libpmem2's map functions, see threads_fn_is_durable): with
+	 * The custom functions set with DATA_MOVER_THREADS_FN_DURABLE (they
+	 * make their writes durable themselves, data_mover_threads_set_*_fn_flags): with
 	 * VDM_F_MEM_DURABLE, the range is not written back after them. Only ever
 	 * hold such a function (or nullptr), so comparing the function an
 	 * operation calls with them needs no ordering with the setters.

@@ -100,8 +100,7 @@ threads_record *run(data_mover_threads *m, threads_record *entry) noexcept
 		if (threads_record *ahead = m->queue->peek(nullptr))
 			prefetch_for_write(untag(ahead));
 		threads_run_range(m, rec->op, 0, rec->op.n);
-		if (threads_needs_fence(rec->op))
-			threads_fence();
+		masync::vdm_op::finish(rec->op);
 		threads_record *next = nullptr;
 		if (rec->notify == FUTURE_NOTIFIER_WAKER && chain < m->config.coalesce_chain &&
 		    pop(m, &next)) {
@@ -283,8 +282,7 @@ void threads_participate(data_mover_threads *m, threads_record *rec) noexcept
 	if (did == 0)
 		return;
 	/* Non-temporal stores and write-backs are ordered per CPU: fence our own. */
-	if (threads_needs_fence(rec->op))
-		threads_fence();
+	masync::vdm_op::finish(rec->op);
 	if (rec->done_chunks.fetch_add(did, std::memory_order_acq_rel) + did == nchunks)
 		threads_complete(rec);
 }

@@ -8,6 +8,7 @@
 
 #include "pmem2/async.hpp"
 #include "pmem2/map.hpp"
+#include "common/vdm_op.hpp"
 
 #include <new>
 
@@ -91,65 +92,42 @@ void op_delete(void *data, const struct vdm_operation *op, struct vdm_operation_
 
 } // namespace
 
+/* The PMEM2_F_MEM_* bits the async API carries in the high 32 bits (encode_pmem2_flags). */
+constexpr std::uint64_t pmem2_flag_bits = encode_pmem2_flags(~0u);
+
 vdm_operation_result default_mover_run(struct pmem2_map *map,
                                        const struct vdm_operation *op) noexcept
 {
+	vdm_op::op o;
+	vdm_operation_result r = vdm_op::flatten(*op, o, pmem2_flag_bits);
+	if (r != VDM_SUCCESS)
+		return r;
 	bool ok = true;
-	switch (op->type) {
-	case VDM_OPERATION_MEMCPY: {
-		const auto &d = op->data.memcpy;
-		unsigned f = pmem2_flags_of(d.flags);
-		ok = call_checked(map, [&] { map->memcpy_fn(d.dest, d.src, d.n, f); }) &&
-		     complete_durability(map, d.flags, f, d.dest, d.n);
+	const unsigned f = pmem2_flags_of(o.flags);
+	switch (o.type) {
+	case VDM_OPERATION_MEMCPY:
+		ok = call_checked(map, [&] { map->memcpy_fn(o.dst, o.src, o.n, f); });
 		break;
-	}
-	case VDM_OPERATION_MEMMOVE: {
-		const auto &d = op->data.memmove;
-		unsigned f = pmem2_flags_of(d.flags);
-		ok = call_checked(map, [&] { map->memmove_fn(d.dest, d.src, d.n, f); }) &&
-		     complete_durability(map, d.flags, f, d.dest, d.n);
+	case VDM_OPERATION_MEMMOVE:
+		ok = call_checked(map, [&] { map->memmove_fn(o.dst, o.src, o.n, f); });
 		break;
-	}
-	case VDM_OPERATION_MEMSET: {
-		const auto &d = op->data.memset;
-		unsigned f = pmem2_flags_of(d.flags);
-		ok = call_checked(map, [&] { map->memset_fn(d.str, d.c, d.n, f); }) &&
-		     complete_durability(map, d.flags, f, d.str, d.n);
+	case VDM_OPERATION_MEMSET:
+		ok = call_checked(map, [&] { map->memset_fn(o.dst, o.c, o.n, f); });
 		break;
-	}
-	case VDM_OPERATION_FLUSH: {
-		const auto &d = op->data.flush;
-		ok = call_checked(map, [&] { map->flush_fn(d.dest, d.n); });
-		if (ok && (d.flags & VDM_F_MEM_DURABLE))
+	case VDM_OPERATION_FLUSH:
+		ok = call_checked(map, [&] { map->flush_fn(o.dst, o.n); });
+		if (ok && (o.flags & VDM_F_MEM_DURABLE))
 			map->drain_fn();
-		break;
+		return ok ? VDM_SUCCESS : VDM_ERROR_JOB_CORRUPTED;
 	}
-	default:
-		return VDM_ERROR_JOB_CORRUPTED;
-	}
+	ok = ok && complete_durability(map, o.flags, f, o.dst, o.n);
 	return ok ? VDM_SUCCESS : VDM_ERROR_JOB_CORRUPTED;
 }
 
 void default_mover_output(const struct vdm_operation *op, vdm_operation_result result,
                           struct vdm_operation_output *output) noexcept
 {
-	bool ok = result == VDM_SUCCESS;
-	output->type = op->type;
-	output->result = result;
-	switch (op->type) {
-	case VDM_OPERATION_MEMCPY:
-		output->output.memcpy.dest = ok ? op->data.memcpy.dest : nullptr;
-		break;
-	case VDM_OPERATION_MEMMOVE:
-		output->output.memmove.dest = ok ? op->data.memmove.dest : nullptr;
-		break;
-	case VDM_OPERATION_MEMSET:
-		output->output.memset.str = ok ? op->data.memset.str : nullptr;
-		break;
-	case VDM_OPERATION_FLUSH:
-		output->output.flush.unused = 0;
-		break;
-	}
+	vdm_op::fill_output(*op, result, *output);
 }
 
 struct vdm *default_mover_new(struct pmem2_map *map) noexcept

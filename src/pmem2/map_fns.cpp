@@ -50,33 +50,6 @@ void install_mem_fns(struct pmem2_map *map)
 
 } // namespace masync::pmem2
 
-/*
- * masync's one private cross-library entry point (not part of PMDK's API;
- * exported in version node MASYNC_PMEM2_PRIVATE, see libpmem2.map). The
- * threads mover of libminiasync asks it, when a custom memory function is
- * set, whether that function is one of the map memory functions above:
- * those make their writes durable as their map's granularity requires
- * (with VDM_F_MEM_DURABLE, i.e. PMEM2_F_MEM_NODRAIN, the mover fences
- * afterwards), so the mover need not write the range back a second time.
- * Returns 1 for such a function, 0 for anything else.
- */
-PMEM2_EXPORT int masync_private_pmem2_fn_is_durable(const void *fn)
-{
-	using namespace masync::pmem2;
-	const void *durable[] = {
-	    reinterpret_cast<const void *>(&memmove_page),
-	    reinterpret_cast<const void *>(&memmove_cache_line),
-	    reinterpret_cast<const void *>(&memmove_byte),
-	    reinterpret_cast<const void *>(&memset_page),
-	    reinterpret_cast<const void *>(&memset_cache_line),
-	    reinterpret_cast<const void *>(&memset_byte),
-	};
-	for (const void *d : durable)
-		if (fn != nullptr && fn == d)
-			return 1;
-	return 0;
-}
-
 PMEM2_EXPORT pmem2_memmove_fn pmem2_get_memmove_fn(struct pmem2_map *map)
 {
 	return map->memmove_fn;

@@ -1,7 +1,8 @@
 # abi_symbols.cmake -- checks the dynamic symbol table of libminiasync.so.0:
 # every symbol it defines is one of the 14 of shared/spec/abi.md, with
-# LIBMINIASYNC_1.0 as its default version; nothing is unversioned or under
-# another node. With REQUIRE_THREADS=1 all 14 must be there, otherwise the
+# LIBMINIASYNC_1.0 as its default version, or one of masync's 3 additions
+# under MASYNC_MINIASYNC_1.1; nothing is unversioned or under another node.
+# With REQUIRE_THREADS=1 all 14 (and the 3) must be there, otherwise the
 # 7 data_mover_threads_* ones may still be missing.
 #   cmake -DLIB=path/libminiasync.so.0 -DOBJDUMP=objdump -DREQUIRE_THREADS=1 -P abi_symbols.cmake
 cmake_policy(SET CMP0057 NEW) # if(IN_LIST)
@@ -11,6 +12,10 @@ set(threads data_mover_threads_new data_mover_threads_default data_mover_threads
 	data_mover_threads_delete data_mover_threads_set_memcpy_fn
 	data_mover_threads_set_memmove_fn data_mover_threads_set_memset_fn)
 set(version LIBMINIASYNC_1.0)
+# masync's additions, under their own node (docs/compatibility.md).
+set(ext data_mover_threads_set_memcpy_fn_flags data_mover_threads_set_memmove_fn_flags
+	data_mover_threads_set_memset_fn_flags)
+set(ext_version MASYNC_MINIASYNC_1.1)
 
 execute_process(COMMAND ${OBJDUMP} -T ${LIB} OUTPUT_VARIABLE out RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
@@ -31,8 +36,15 @@ foreach(line IN LISTS lines)
 	endif()
 	set(ver ${CMAKE_MATCH_1})
 	set(name ${CMAKE_MATCH_2})
-	if(name STREQUAL version AND line MATCHES "\\*ABS\\*")
+	if((name STREQUAL version OR name STREQUAL ext_version) AND line MATCHES "\\*ABS\\*")
 		continue() # the version node's own definition
+	endif()
+	if(name IN_LIST ext)
+		if(NOT ver STREQUAL ext_version)
+			list(APPEND errors "${name} has version '${ver}', not ${ext_version}")
+		endif()
+		list(APPEND found ${name})
+		continue()
 	endif()
 	if(NOT name IN_LIST core AND NOT name IN_LIST threads)
 		list(APPEND errors "unexpected export: ${name} (${ver})")
@@ -44,7 +56,7 @@ endforeach()
 
 set(expected ${core})
 if(REQUIRE_THREADS)
-	list(APPEND expected ${threads})
+	list(APPEND expected ${threads} ${ext})
 endif()
 foreach(sym IN LISTS expected)
 	if(NOT sym IN_LIST found)

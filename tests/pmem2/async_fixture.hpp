@@ -104,9 +104,11 @@ struct mover {
 	{
 		if (kind != mover_kind::threads_map_fns)
 			return;
-		data_mover_threads_set_memcpy_fn(dmt, pmem2_get_memcpy_fn(map));
-		data_mover_threads_set_memmove_fn(dmt, pmem2_get_memmove_fn(map));
-		data_mover_threads_set_memset_fn(dmt, pmem2_get_memset_fn(map));
+		/* The mover serves this map only: its functions are durable for it. */
+		const unsigned d = DATA_MOVER_THREADS_FN_DURABLE;
+		data_mover_threads_set_memcpy_fn_flags(dmt, pmem2_get_memcpy_fn(map), d);
+		data_mover_threads_set_memmove_fn_flags(dmt, pmem2_get_memmove_fn(map), d);
+		data_mover_threads_set_memset_fn_flags(dmt, pmem2_get_memset_fn(map), d);
 	}
 
 	mover_kind kind;

@@ -19,6 +19,7 @@
 #include "common/test_hook.hpp"
 #include "pmem2/map.hpp"
 
+#include <cerrno>
 #include <cstring>
 #include <vector>
 
@@ -203,7 +204,16 @@ TEST_P(async_flags, durability_work_is_exactly_what_is_needed)
 			EXPECT_EQ(FUTURE_OUTPUT(&a)->dest, m.base() + 8192);
 			switch (g) {
 			case PMEM2_GRANULARITY_CACHE_LINE:
-				EXPECT_EQ(counts.flushes, 64u);
+				/*
+				 * The sync mover gets VDM_F_MEM_DURABLE only (not the
+				 * caller's TEMPORAL): the operation core's kernels
+				 * stream from their threshold on, which needs no
+				 * write-back.
+				 */
+				EXPECT_EQ(counts.flushes,
+				          which == 1 && masync::mem::stores_nt(4096, masync::mem::nodrain)
+				              ? 0u
+				              : 64u);
 				EXPECT_EQ(counts.fences, 1u);
 				break;
 			case PMEM2_GRANULARITY_BYTE:
@@ -227,13 +237,14 @@ void *plain_memcpy(void *d, const void *s, std::size_t n, unsigned)
 }
 
 /*
- * The threads mover running the map's own memcpy does no second pass over
- * the range: at CACHE_LINE granularity the lines written back are those the
- * map's function writes back itself (256 B: temporal stores, one per line;
- * 4 KiB: streaming stores, none), where a second pass would double them or
- * add one per line. A foreign custom memcpy still gets one per line.
+ * The threads mover running the map's own memcpy, declared durable with
+ * DATA_MOVER_THREADS_FN_DURABLE, does no second pass over the range: at
+ * CACHE_LINE granularity the lines written back are those the map's
+ * function writes back itself (256 B: temporal stores, one per line; 4 KiB:
+ * streaming stores, none), where a second pass would double them or add one
+ * per line. A function set without the flag still gets one per line.
  */
-TEST_P(async_flags, threads_mover_trusts_only_libpmem2_functions)
+TEST_P(async_flags, threads_mover_trusts_only_functions_declared_durable)
 {
 	auto g = GetParam();
 	auto *dmt = data_mover_threads_new(1, 64, FUTURE_NOTIFIER_WAKER);
@@ -247,8 +258,11 @@ TEST_P(async_flags, threads_mover_trusts_only_libpmem2_functions)
 				SCOPED_TRACE(::testing::Message()
 				             << (foreign ? "plain memcpy, " : "the map's memcpy, ")
 				             << len << " bytes");
-				data_mover_threads_set_memcpy_fn(
-				    dmt, foreign ? plain_memcpy : pmem2_get_memcpy_fn(m.map()));
+				ASSERT_EQ(data_mover_threads_set_memcpy_fn_flags(
+				              dmt,
+				              foreign ? plain_memcpy : pmem2_get_memcpy_fn(m.map()),
+				              foreign ? 0u : DATA_MOVER_THREADS_FN_DURABLE),
+				          0);
 				masync::test_hook::start();
 				auto a = pmem2_memcpy_async(m.map(), m.base() + 8192, src, len, 0);
 				runtime_wait(rt, FUTURE_AS_RUNNABLE(&a));
@@ -268,6 +282,63 @@ TEST_P(async_flags, threads_mover_trusts_only_libpmem2_functions)
 		}
 	}
 	runtime_delete(rt);
+	data_mover_threads_delete(dmt);
+}
+
+/*
+ * Durability belongs to a function and the map it writes to: a BYTE map's
+ * memmove never writes back, so set on a threads mover that serves a
+ * CACHE_LINE map it must not let the mover skip its write-back of a
+ * VDM_F_MEM_DURABLE operation. Every line of the destination is written back.
+ */
+TEST(async_flags_foreign, byte_map_function_on_a_cache_line_map_is_written_back)
+{
+	masync::persistence_checker::clear_violations();
+	auto *dmt = data_mover_threads_new(1, 64, FUTURE_NOTIFIER_WAKER);
+	ASSERT_NE(dmt, nullptr);
+	auto *rt = runtime_new();
+	{
+		shm_map byte_map(map_size, PMEM2_GRANULARITY_BYTE, nullptr);
+		shm_map line_map(map_size, PMEM2_GRANULARITY_CACHE_LINE,
+		                 data_mover_threads_get_vdm(dmt));
+		ASSERT_NE(byte_map.map(), nullptr);
+		ASSERT_NE(line_map.map(), nullptr);
+		ASSERT_EQ(pmem2_map_get_store_granularity(line_map.map()),
+		          PMEM2_GRANULARITY_CACHE_LINE);
+		data_mover_threads_set_memmove_fn(dmt, pmem2_get_memmove_fn(byte_map.map()));
+		char src[256];
+		std::memset(src, 0x5a, sizeof(src));
+		masync::test_hook::start();
+		auto a = pmem2_memmove_async(line_map.map(), line_map.base() + 8192, src,
+		                             sizeof(src), 0);
+		runtime_wait(rt, FUTURE_AS_RUNNABLE(&a));
+		auto counts = masync::test_hook::stop();
+		EXPECT_EQ(FUTURE_OUTPUT(&a)->dest, line_map.base() + 8192);
+		EXPECT_EQ(std::memcmp(line_map.base() + 8192, src, sizeof(src)), 0);
+		EXPECT_EQ(counts.flushes, sizeof(src) / 64)
+		    << "the destination was not written back";
+		EXPECT_GE(counts.fences, 1u);
+	}
+	runtime_delete(rt);
+	data_mover_threads_delete(dmt);
+	expect_no_violations();
+}
+
+/* The opt-in rejects what it does not know and changes nothing then. */
+TEST(async_flags_foreign, fn_flags_are_validated)
+{
+	auto *dmt = data_mover_threads_new(1, 64, FUTURE_NOTIFIER_NONE);
+	ASSERT_NE(dmt, nullptr);
+	EXPECT_EQ(data_mover_threads_set_memcpy_fn_flags(dmt, plain_memcpy, 2u), EINVAL);
+	EXPECT_EQ(data_mover_threads_set_memmove_fn_flags(nullptr, nullptr, 0u), EINVAL);
+	EXPECT_EQ(data_mover_threads_set_memset_fn_flags(dmt, nullptr, ~0u), EINVAL);
+	EXPECT_EQ(data_mover_threads_set_memset_fn_flags(dmt, nullptr, 0u), 0);
+	char buf[64] = {};
+	char src[64];
+	std::memset(src, 9, sizeof(src));
+	auto f = vdm_memcpy(data_mover_threads_get_vdm(dmt), buf, src, sizeof(buf), 0);
+	FUTURE_BUSY_POLL(&f);
+	EXPECT_EQ(std::memcmp(buf, src, sizeof(buf)), 0); /* the mover's own memcpy */
 	data_mover_threads_delete(dmt);
 }
 
