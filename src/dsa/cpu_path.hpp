@@ -6,8 +6,10 @@
  * operation done by the calling thread with masync's kernels, flags
  * honoured, fenced when the flags ask for durability or non-temporal stores.
  *
- * This is the single place the mover calls the CPU; it is meant to become a
- * call into the operation core shared by all movers once that exists.
+ * This is the single place the mover reaches the CPU and the operation core
+ * shared by all movers (common/vdm_op.hpp): validation (an unknown type or a
+ * flag outside VDM_F_VALID_FLAGS gives type -1, i.e. VDM_ERROR_JOB_CORRUPTED),
+ * the range kernels, the fence, and the output.
  *
  * Thread safety: any thread; no allocation, lock or system call.
  */
@@ -36,6 +38,10 @@ op_args args_of(const struct vdm_operation &op) noexcept;
 
 /* Does [offset, offset + len) of the operation on the CPU. */
 void cpu_run(const op_args &a, std::size_t offset, std::size_t len) noexcept;
+
+/* Fills a completed operation's output (the core's rules: NULL dest on error). */
+void fill_output(const struct vdm_operation &op, enum vdm_operation_result result,
+                 struct vdm_operation_output &out) noexcept;
 
 /* Writes back and fences [dst, dst + n): durability after a device write. */
 void cpu_write_back(const void *dst, std::size_t n) noexcept;

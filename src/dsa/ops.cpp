@@ -145,25 +145,7 @@ void dml_op_delete(void *data, const struct vdm_operation *op,
                    struct vdm_operation_output *output) noexcept
 {
 	auto &r = *static_cast<dml_record *>(data);
-	std::memcpy(&output->type, &op->type, sizeof(output->type));
-	output->result = r.result;
-	const op_args a = args_of(*op);
-	switch (a.type) {
-	case VDM_OPERATION_MEMCPY:
-		output->output.memcpy.dest = a.dst;
-		break;
-	case VDM_OPERATION_MEMMOVE:
-		output->output.memmove.dest = a.dst;
-		break;
-	case VDM_OPERATION_MEMSET:
-		output->output.memset.str = a.dst;
-		break;
-	case VDM_OPERATION_FLUSH:
-		output->output.flush.unused = 0;
-		break;
-	default:
-		break;
-	}
+	fill_output(*op, r.result, *output);
 	r.owner->pool.release(&r);
 }
 
