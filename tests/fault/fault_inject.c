@@ -29,18 +29,27 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-enum fault_fn { F_NONE, F_MMAP, F_MUNMAP, F_MSYNC, F_FALLOCATE, F_FTRUNCATE, F_PTHREAD, F_FUTEX,
-                F_MALLOC };
+enum fault_fn {
+	F_NONE,
+	F_MMAP,
+	F_MUNMAP,
+	F_MSYNC,
+	F_FALLOCATE,
+	F_FTRUNCATE,
+	F_PTHREAD,
+	F_FUTEX,
+	F_MALLOC
+};
 
-static const char *const names[] = {"",          "mmap",           "munmap", "msync",
-                                    "fallocate", "ftruncate",      "pthread_create",
-                                    "futex",     "malloc"};
+static const char *const names[] = {"",          "mmap",           "munmap", "msync", "fallocate",
+                                    "ftruncate", "pthread_create", "futex",  "malloc"};
 
 static _Atomic int armed_fn;
 static _Atomic long armed_n;
@@ -97,14 +106,15 @@ static int should_fail(int fn)
 	return 1;
 }
 
-#define REAL(name, type)                                        \
-	static type real_##name;                                    \
-	if (!real_##name)                                           \
-		real_##name = (type)(uintptr_t)dlsym(RTLD_NEXT, #name)
+/* The next definition of name (libc's), looked up on first use. */
+#define REAL(name)                            \
+	static __typeof__(&name) real_##name; \
+	if (!real_##name)                     \
+	real_##name = (__typeof__(&name))(uintptr_t)dlsym(RTLD_NEXT, #name)
 
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
-	REAL(mmap, void *(*)(void *, size_t, int, int, int, off_t));
+	REAL(mmap);
 	if (should_fail(F_MMAP)) {
 		errno = ENOMEM;
 		return MAP_FAILED;
@@ -114,7 +124,7 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 
 int munmap(void *addr, size_t len)
 {
-	REAL(munmap, int (*)(void *, size_t));
+	REAL(munmap);
 	if (should_fail(F_MUNMAP)) {
 		errno = EINVAL;
 		return -1;
@@ -124,7 +134,7 @@ int munmap(void *addr, size_t len)
 
 int msync(void *addr, size_t len, int flags)
 {
-	REAL(msync, int (*)(void *, size_t, int));
+	REAL(msync);
 	if (should_fail(F_MSYNC)) {
 		errno = EIO;
 		return -1;
@@ -134,7 +144,7 @@ int msync(void *addr, size_t len, int flags)
 
 int fallocate(int fd, int mode, off_t off, off_t len)
 {
-	REAL(fallocate, int (*)(int, int, off_t, off_t));
+	REAL(fallocate);
 	if (should_fail(F_FALLOCATE)) {
 		errno = ENOSPC;
 		return -1;
@@ -144,7 +154,7 @@ int fallocate(int fd, int mode, off_t off, off_t len)
 
 int posix_fallocate(int fd, off_t off, off_t len)
 {
-	REAL(posix_fallocate, int (*)(int, off_t, off_t));
+	REAL(posix_fallocate);
 	if (should_fail(F_FALLOCATE))
 		return ENOSPC;
 	return real_posix_fallocate(fd, off, len);
@@ -152,7 +162,7 @@ int posix_fallocate(int fd, off_t off, off_t len)
 
 int ftruncate(int fd, off_t len)
 {
-	REAL(ftruncate, int (*)(int, off_t));
+	REAL(ftruncate);
 	if (should_fail(F_FTRUNCATE)) {
 		errno = EIO;
 		return -1;
@@ -162,7 +172,7 @@ int ftruncate(int fd, off_t len)
 
 int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
 {
-	REAL(pthread_create, int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *));
+	REAL(pthread_create);
 	if (should_fail(F_PTHREAD))
 		return EAGAIN;
 	return real_pthread_create(t, attr, fn, arg);
@@ -176,7 +186,7 @@ long syscall(long n, ...)
 	for (int i = 0; i < 6; ++i)
 		a[i] = va_arg(ap, long);
 	va_end(ap);
-	REAL(syscall, long (*)(long, ...));
+	REAL(syscall);
 	if (n == SYS_futex) {
 		int cmd = (int)a[1] & FUTEX_CMD_MASK;
 		if ((cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) && should_fail(F_FUTEX)) {

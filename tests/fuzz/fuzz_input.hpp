@@ -30,21 +30,16 @@ namespace fuzz
 	std::abort();
 }
 
-class Input {
-public:
+class Input
+{
+      public:
 	Input(const std::uint8_t *data, std::size_t size) : p_(data), end_(data + size) {}
 
 	bool empty() const { return p_ == end_; }
 
-	std::uint8_t u8()
-	{
-		return p_ == end_ ? 0 : *p_++;
-	}
+	std::uint8_t u8() { return p_ == end_ ? 0 : *p_++; }
 
-	std::uint16_t u16()
-	{
-		return static_cast<std::uint16_t>(u8() | (u8() << 8));
-	}
+	std::uint16_t u16() { return static_cast<std::uint16_t>(u8() | (u8() << 8)); }
 
 	std::uint32_t u32()
 	{
@@ -62,18 +57,26 @@ public:
 	std::size_t size(std::size_t small_max)
 	{
 		switch (u8() & 7) {
-		case 0: return 0;
-		case 1: return u8();
-		case 2: return u16() % (small_max + 1);
-		case 3: return 4096u * (u8() % 17);
-		case 4: return (4096u * (u8() % 17)) + (u8() & 0x3f) - 32u;
-		case 5: return SIZE_MAX - u8();
-		case 6: return u64();
-		default: return u32() % (small_max + 1);
+		case 0:
+			return 0;
+		case 1:
+			return u8();
+		case 2:
+			return u16() % (small_max + 1);
+		case 3:
+			return 4096u * (u8() % 17);
+		case 4:
+			return (4096u * (u8() % 17)) + (u8() & 0x3f) - 32u;
+		case 5:
+			return SIZE_MAX - u8();
+		case 6:
+			return u64();
+		default:
+			return u32() % (small_max + 1);
 		}
 	}
 
-private:
+      private:
 	const std::uint8_t *p_;
 	const std::uint8_t *end_;
 };

@@ -38,6 +38,10 @@
 #include <unistd.h>
 #include <vector>
 
+/* C callers (c_calls.c): C may pass any int where an enum is expected. */
+extern "C" int fuzz_c_set_granularity(struct pmem2_config *cfg, int g);
+extern "C" int fuzz_c_set_sharing(struct pmem2_config *cfg, int t);
+
 namespace
 {
 
@@ -157,12 +161,16 @@ void new_source(State &s, fuzz::Input &in)
 		check_fail(pmem2_source_from_anon(&s.src[i], sz), "pmem2_source_from_anon");
 		return;
 	}
-	case 1: fd = -1; break;
+	case 1:
+		fd = -1;
+		break;
 	case 2: /* a closed descriptor */
 		fd = open(f.c_str(), O_RDWR | O_CREAT, 0600);
 		close(fd);
 		break;
-	case 3: fd = open((g_dir + "/d").c_str(), O_RDONLY | O_DIRECTORY); break;
+	case 3:
+		fd = open((g_dir + "/d").c_str(), O_RDONLY | O_DIRECTORY);
+		break;
 	default: { /* a file of a random size, read-only or read/write */
 		fd = open(f.c_str(), (kind == 4 ? O_RDONLY : O_RDWR) | O_CREAT, 0600);
 		if (fd < 0)
@@ -221,7 +229,8 @@ void source_queries(State &s, fuzz::Input &in)
 	std::size_t off = in.size(1u << 18);
 	std::memset(buf, 0x5a, sizeof(buf));
 	if (in.u8() & 1)
-		check_fail(pmem2_source_pread_mcsafe(src, buf, n, off), "pmem2_source_pread_mcsafe");
+		check_fail(pmem2_source_pread_mcsafe(src, buf, n, off),
+		           "pmem2_source_pread_mcsafe");
 	else
 		check_fail(pmem2_source_pwrite_mcsafe(src, buf, n, off),
 		           "pmem2_source_pwrite_mcsafe");
@@ -239,17 +248,19 @@ void config_op(State &s, fuzz::Input &in)
 	switch (in.u8() % 9) {
 	case 0: {
 		int g = static_cast<int>(in.u8() % 5) - 1;
-		check_fail(pmem2_config_set_required_store_granularity(
-		               cfg, static_cast<pmem2_granularity>(g)),
+		check_fail(fuzz_c_set_granularity(cfg, g),
 		           "pmem2_config_set_required_store_granularity");
 		break;
 	}
-	case 1: check_fail(pmem2_config_set_offset(cfg, in.size(1u << 18)), "set_offset"); break;
-	case 2: check_fail(pmem2_config_set_length(cfg, in.size(1u << 18)), "set_length"); break;
+	case 1:
+		check_fail(pmem2_config_set_offset(cfg, in.size(1u << 18)), "set_offset");
+		break;
+	case 2:
+		check_fail(pmem2_config_set_length(cfg, in.size(1u << 18)), "set_length");
+		break;
 	case 3: {
 		int t = static_cast<int>(in.u8() % 4) - 1;
-		check_fail(pmem2_config_set_sharing(cfg, static_cast<pmem2_sharing_type>(t)),
-		           "set_sharing");
+		check_fail(fuzz_c_set_sharing(cfg, t), "set_sharing");
 		break;
 	}
 	case 4: {
@@ -282,8 +293,11 @@ void config_op(State &s, fuzz::Input &in)
 		           "set_vdm");
 		break;
 	}
-	case 7: check_fail(pmem2_config_delete(&s.cfg[c]), "pmem2_config_delete"); break;
-	default: /* PROT_WRITE without READ is not read/write */ break;
+	case 7:
+		check_fail(pmem2_config_delete(&s.cfg[c]), "pmem2_config_delete");
+		break;
+	default: /* PROT_WRITE without READ is not read/write */
+		break;
 	}
 }
 
@@ -342,8 +356,8 @@ void mem_op(State &s, fuzz::Input &in)
 	unsigned flags = (in.u8() & 0x80) ? in.u32() : (in.u8() & PMEM2_F_MEM_VALID_FLAGS);
 	std::vector<unsigned char> model(w, w + win);
 	switch (in.u8() % 6) {
-	case 0: { /* memcpy from an outside buffer */
-		std::vector<unsigned char> src(len);
+	case 0: {                                        /* memcpy from an outside buffer */
+		std::vector<unsigned char> src(len + 1); /* never empty: data() is not NULL */
 		for (std::size_t k = 0; k < len; ++k)
 			src[k] = static_cast<unsigned char>(k * 13 + 5);
 		std::memcpy(model.data() + doff, src.data(), len);
@@ -382,7 +396,7 @@ void mem_op(State &s, fuzz::Input &in)
 		pmem2_future fut;
 		int kind = in.u8() % 3;
 		int c = in.u8();
-		std::vector<unsigned char> src(n, 0x3c);
+		std::vector<unsigned char> src(n + 1, 0x3c);
 		if (kind == 0) {
 			if (inside)
 				std::memcpy(model.data() + doff, src.data(), n);
@@ -400,7 +414,8 @@ void mem_op(State &s, fuzz::Input &in)
 		}
 		void *dest = FUTURE_OUTPUT(&fut)->dest;
 		if (!inside && dest != nullptr)
-			fuzz::fail("async op past the end of the map succeeded", static_cast<long>(over));
+			fuzz::fail("async op past the end of the map succeeded",
+			           static_cast<long>(over));
 		if (inside && dest != w + doff)
 			fuzz::fail("async op inside the map failed", static_cast<long>(n));
 		if (!inside) {
@@ -444,26 +459,29 @@ void rsv_op(State &s, fuzz::Input &in)
 	}
 	case 1:
 		if (rsv)
-			check_fail(pmem2_vm_reservation_delete(&rsv), "pmem2_vm_reservation_delete");
+			check_fail(pmem2_vm_reservation_delete(&rsv),
+			           "pmem2_vm_reservation_delete");
 		break;
 	case 2:
 		if (rsv) {
 			std::size_t sz = in.size(1u << 20);
 			if (sz > (64u << 20) && sz < (SIZE_MAX >> 8))
 				sz &= (64u << 20) - 1;
-			check_fail(pmem2_vm_reservation_extend(rsv, sz), "pmem2_vm_reservation_extend");
+			check_fail(pmem2_vm_reservation_extend(rsv, sz),
+			           "pmem2_vm_reservation_extend");
 		}
 		break;
 	case 3:
 		if (rsv)
-			check_fail(pmem2_vm_reservation_shrink(rsv, in.size(1u << 20), in.size(1u << 20)),
-			           "pmem2_vm_reservation_shrink");
+			check_fail(
+			    pmem2_vm_reservation_shrink(rsv, in.size(1u << 20), in.size(1u << 20)),
+			    "pmem2_vm_reservation_shrink");
 		break;
 	case 4:
 		if (rsv) {
 			pmem2_map *m = nullptr;
-			int ret = pmem2_vm_reservation_map_find(rsv, in.size(1u << 20), in.size(1u << 20),
-			                                        &m);
+			int ret = pmem2_vm_reservation_map_find(rsv, in.size(1u << 20),
+			                                        in.size(1u << 20), &m);
 			check_fail(ret, "pmem2_vm_reservation_map_find");
 			if (ret == 0 && !m)
 				fuzz::fail("map_find succeeded with no map");
@@ -477,8 +495,9 @@ void rsv_op(State &s, fuzz::Input &in)
 			check_fail(ret, "pmem2_vm_reservation_map_find_first/last");
 			for (int k = 0; ret == 0 && k < 8; ++k) {
 				pmem2_map *n = nullptr;
-				ret = (in.u8() & 1) ? pmem2_vm_reservation_map_find_next(rsv, m, &n)
-				                    : pmem2_vm_reservation_map_find_prev(rsv, m, &n);
+				ret = (in.u8() & 1)
+				          ? pmem2_vm_reservation_map_find_next(rsv, m, &n)
+				          : pmem2_vm_reservation_map_find_prev(rsv, m, &n);
 				check_fail(ret, "pmem2_vm_reservation_map_find_next/prev");
 				if (ret == 0)
 					m = n;
@@ -498,13 +517,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 	State s;
 	for (int steps = 0; steps < 64 && !in.empty(); ++steps) {
 		switch (in.u8() % 8) {
-		case 0: new_source(s, in); break;
-		case 1: source_queries(s, in); break;
-		case 2: config_op(s, in); break;
-		case 3: map_new(s, in); break;
-		case 4: map_delete(s, in); break;
-		case 5: rsv_op(s, in); break;
-		default: mem_op(s, in); break;
+		case 0:
+			new_source(s, in);
+			break;
+		case 1:
+			source_queries(s, in);
+			break;
+		case 2:
+			config_op(s, in);
+			break;
+		case 3:
+			map_new(s, in);
+			break;
+		case 4:
+			map_delete(s, in);
+			break;
+		case 5:
+			rsv_op(s, in);
+			break;
+		default:
+			mem_op(s, in);
+			break;
 		}
 	}
 	return 0;

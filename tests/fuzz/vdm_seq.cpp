@@ -63,10 +63,7 @@ struct Pending {
 	chain_future ch;
 	vdm_operation_type type = VDM_OPERATION_MEMCPY;
 	void *expect_out = nullptr;
-	future *fut()
-	{
-		return chain ? FUTURE_AS_RUNNABLE(&ch) : FUTURE_AS_RUNNABLE(&op);
-	}
+	future *fut() { return chain ? FUTURE_AS_RUNNABLE(&ch) : FUTURE_AS_RUNNABLE(&op); }
 };
 
 struct Mover {
@@ -101,7 +98,8 @@ bool make_mover(Mover &m, fuzz::Input &in)
 		return true;
 	case 1: {
 		static const std::size_t threads[] = {0, 1, 2, 3, 1025, SIZE_MAX};
-		static const std::size_t rings[] = {0, 1, 2, 3, 7, 64, std::size_t{1} << 40, SIZE_MAX};
+		static const std::size_t rings[] = {0,       1, 2, 3, 7, 64, std::size_t{1} << 40,
+		                                    SIZE_MAX};
 		std::size_t nt = threads[in.u8() % 6];
 		std::size_t rs = rings[in.u8() % 8];
 		int notifier = static_cast<int>(in.u8() % 4); /* 3 is invalid */
@@ -157,10 +155,18 @@ void complete(Pending &p, Arena &a, std::size_t lane)
 			fuzz::fail("operation failed", o->result);
 		void *got = nullptr;
 		switch (p.type) {
-		case VDM_OPERATION_MEMCPY: got = o->output.memcpy.dest; break;
-		case VDM_OPERATION_MEMMOVE: got = o->output.memmove.dest; break;
-		case VDM_OPERATION_MEMSET: got = o->output.memset.str; break;
-		default: got = p.expect_out; break;
+		case VDM_OPERATION_MEMCPY:
+			got = o->output.memcpy.dest;
+			break;
+		case VDM_OPERATION_MEMMOVE:
+			got = o->output.memmove.dest;
+			break;
+		case VDM_OPERATION_MEMSET:
+			got = o->output.memset.str;
+			break;
+		default:
+			got = p.expect_out;
+			break;
 		}
 		if (got != p.expect_out)
 			fuzz::fail("output pointer", static_cast<long>(p.type));
