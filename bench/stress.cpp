@@ -19,7 +19,7 @@
  * Prints ops/s (and, as the baseline measured in the same run, the same op
  * mix executed with plain memmove/memset by the same four threads), lost
  * and corrupt operations, hangs, churn cycles and the RSS growth from the
- * first sample after the first tenth of the run to the end. Exit status 1
+ * first sample after the first tenth of the run to the largest sample. Exit status 1
  * on any lost or corrupt operation or a hang: the short version (10^5) is a
  * ctest (label stress) in every build, including TSan.
  */
