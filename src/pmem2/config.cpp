@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <new>
 
 using namespace masync::pmem2;
@@ -52,17 +53,21 @@ PMEM2_EXPORT int pmem2_config_set_required_store_granularity(struct pmem2_config
 	err_clear();
 	if (cfg == nullptr)
 		return null_config("pmem2_config_set_required_store_granularity");
-	switch (g) {
+	/* Read as an integer: a C caller may pass any int, which is no valid C++ enum value. */
+	int v;
+	static_assert(sizeof(v) == sizeof(g));
+	std::memcpy(&v, &g, sizeof(v));
+	switch (v) {
 	case PMEM2_GRANULARITY_BYTE:
 	case PMEM2_GRANULARITY_CACHE_LINE:
 	case PMEM2_GRANULARITY_PAGE:
-		cfg->requested_granularity = g;
+		cfg->requested_granularity = static_cast<pmem2_granularity>(v);
 		return 0;
 	}
 	return fail(PMEM2_E_GRANULARITY_NOT_SUPPORTED,
 	            "granularity %d is not one of PMEM2_GRANULARITY_BYTE (0), _CACHE_LINE (1) or "
 	            "_PAGE (2)",
-	            static_cast<int>(g));
+	            v);
 }
 
 PMEM2_EXPORT int pmem2_config_set_offset(struct pmem2_config *cfg, size_t offset)
@@ -92,15 +97,18 @@ PMEM2_EXPORT int pmem2_config_set_sharing(struct pmem2_config *cfg, enum pmem2_s
 	err_clear();
 	if (cfg == nullptr)
 		return null_config("pmem2_config_set_sharing");
-	switch (type) {
+	/* Read as an integer (see pmem2_config_set_required_store_granularity). */
+	int v;
+	static_assert(sizeof(v) == sizeof(type));
+	std::memcpy(&v, &type, sizeof(v));
+	switch (v) {
 	case PMEM2_SHARED:
 	case PMEM2_PRIVATE:
-		cfg->sharing = type;
+		cfg->sharing = static_cast<pmem2_sharing_type>(v);
 		return 0;
 	}
 	return fail(PMEM2_E_INVALID_SHARING_VALUE,
-	            "sharing %d is neither PMEM2_SHARED (0) nor PMEM2_PRIVATE (1)",
-	            static_cast<int>(type));
+	            "sharing %d is neither PMEM2_SHARED (0) nor PMEM2_PRIVATE (1)", v);
 }
 
 PMEM2_EXPORT int pmem2_config_set_protection(struct pmem2_config *cfg, unsigned prot)

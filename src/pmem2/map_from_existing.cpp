@@ -17,6 +17,7 @@
 #include "pmem2/source.hpp"
 
 #include <cerrno>
+#include <cstring>
 #include <new>
 
 using namespace masync::pmem2;
@@ -28,7 +29,11 @@ PMEM2_EXPORT int pmem2_map_from_existing(struct pmem2_map **map_ptr, const struc
 	if (map_ptr == nullptr || src == nullptr)
 		return fail(-EINVAL, "pmem2_map_from_existing: %s is NULL",
 		            map_ptr == nullptr ? "map" : "src");
-	switch (gran) {
+	/* Read as an integer: a C caller may pass any int, which is no valid C++ enum value. */
+	int g;
+	static_assert(sizeof(g) == sizeof(gran));
+	std::memcpy(&g, &gran, sizeof(g));
+	switch (g) {
 	case PMEM2_GRANULARITY_BYTE:
 	case PMEM2_GRANULARITY_CACHE_LINE:
 	case PMEM2_GRANULARITY_PAGE:
@@ -37,7 +42,7 @@ PMEM2_EXPORT int pmem2_map_from_existing(struct pmem2_map **map_ptr, const struc
 		return fail(PMEM2_E_GRANULARITY_NOT_SUPPORTED,
 		            "granularity %d is not one of PMEM2_GRANULARITY_BYTE (0), _CACHE_LINE "
 		            "(1) or _PAGE (2)",
-		            static_cast<int>(gran));
+		            g);
 	}
 
 	auto *map = new (std::nothrow) pmem2_map{};
@@ -46,7 +51,7 @@ PMEM2_EXPORT int pmem2_map_from_existing(struct pmem2_map **map_ptr, const struc
 	map->addr = addr;
 	map->reserved_length = 0;
 	map->content_length = len;
-	map->effective_granularity = gran;
+	map->effective_granularity = static_cast<pmem2_granularity>(g);
 	map->sharing = PMEM2_SHARED;
 	map->source = *src;
 	map->from_existing = true;
