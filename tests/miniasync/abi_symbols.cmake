@@ -1,5 +1,6 @@
 # abi_symbols.cmake -- checks the dynamic symbol table of libminiasync.so.0:
-# every symbol it defines is one of the 14 of shared/spec/abi.md, with
+# every symbol it defines is one of the 14 of the interface
+# contract (miniasync 0.2.1's binary interface), with
 # LIBMINIASYNC_1.0 as its default version; nothing is unversioned or under
 # another node. With REQUIRE_THREADS=1 all 14 must be there, otherwise the
 # 7 data_mover_threads_* ones may still be missing.
