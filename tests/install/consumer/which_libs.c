@@ -39,26 +39,30 @@ int main(void)
 	struct pmem2_source *src = NULL;
 	struct pmem2_config *cfg = NULL;
 	struct pmem2_map *map = NULL;
+	struct data_mover_sync *dms = data_mover_sync_new();
+	if (dms == NULL)
+		return 1;
 	int ret = pmem2_source_from_anon(&src, 4096);
 	if (ret == 0)
 		ret = pmem2_config_new(&cfg);
 	if (ret == 0)
 		ret = pmem2_config_set_required_store_granularity(cfg, PMEM2_GRANULARITY_PAGE);
 	if (ret == 0)
+		ret = pmem2_config_set_vdm(cfg, data_mover_sync_get_vdm(dms));
+	if (ret == 0)
 		ret = pmem2_map_new(&map, cfg, src);
 	if (ret != 0) {
 		fprintf(stderr, "which_libs: %s\n", pmem2_errormsg());
 		return 1;
 	}
-	struct data_mover_sync *dms = data_mover_sync_new();
 	struct runtime *r = runtime_new();
-	if (dms == NULL || r == NULL) {
-		fprintf(stderr, "which_libs: cannot create mover or runtime\n");
+	if (r == NULL) {
+		fprintf(stderr, "which_libs: cannot create a runtime\n");
 		return 1;
 	}
 	char text[] = "loaded";
-	struct pmem2_future fut = pmem2_memcpy_async(map, pmem2_map_get_address(map), text,
-	                                             sizeof(text), 0, data_mover_sync_get_vdm(dms));
+	struct pmem2_future fut =
+	    pmem2_memcpy_async(map, pmem2_map_get_address(map), text, sizeof(text), 0);
 	runtime_wait(r, FUTURE_AS_RUNNABLE(&fut));
 	int ok = memcmp(pmem2_map_get_address(map), text, sizeof(text)) == 0;
 	runtime_delete(r);
