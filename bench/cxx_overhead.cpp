@@ -28,6 +28,8 @@
 
 #include <libminiasync.h>
 
+#include "harness.hpp"
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -159,11 +161,7 @@ void cxx_coro_many(const Mover &m, const masync::runtime &, buffers &b, std::siz
 	loop.run();
 }
 
-double median(std::vector<double> v)
-{
-	std::sort(v.begin(), v.end());
-	return v[v.size() / 2];
-}
+using bench::median;
 
 struct variant {
 	std::string name;
@@ -236,8 +234,17 @@ void bench_mover(const char *title, const Mover &m, std::size_t n, unsigned roun
 
 int main(int argc, char **argv)
 {
-	std::size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 200000;
-	unsigned rounds = argc > 2 ? static_cast<unsigned>(std::strtoul(argv[2], nullptr, 10)) : 11;
+	std::size_t n = 200000;
+	unsigned rounds = 11;
+	CLI::App app{"Overhead of the C++ API over the C API: 64-byte memcpy operations"};
+	app.add_option("ops", n, "operations per round and variant")
+	    ->capture_default_str()
+	    ->check(CLI::Range(1, 1000000000));
+	app.add_option("rounds", rounds, "interleaved rounds")
+	    ->capture_default_str()
+	    ->check(CLI::Range(1, 100000));
+	if (int rc = bench::parse_args(app, argc, argv); rc >= 0)
+		return rc;
 	n = (n + in_flight - 1) / in_flight * in_flight;
 
 	masync::sync_mover sync;

@@ -17,6 +17,7 @@
  */
 
 #include "common/kernels.hpp"
+#include "harness.hpp"
 
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -89,16 +90,10 @@ bool open_pmdk(pmdk &p, int fd)
 	return true;
 }
 
+using bench::median;
 double now()
 {
-	return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-	    .count();
-}
-
-double median(std::vector<double> v)
-{
-	std::sort(v.begin(), v.end());
-	return v[v.size() / 2];
+	return bench::now_s();
 }
 
 /* One round: bytes_per_round bytes of size-n ops, walking the file. GB/s. */
@@ -123,8 +118,17 @@ struct walker {
 
 int main(int argc, char **argv)
 {
-	std::string mode = argc > 1 ? argv[1] : "compare";
-	int rounds = argc > 2 ? std::atoi(argv[2]) : 7;
+	std::string mode = "compare";
+	int rounds = 7;
+	CLI::App app{"The memory kernels against glibc and Debian's libpmem2 (PMDK)"};
+	app.add_option("mode", mode, "compare: the kernels; threshold: the non-temporal threshold")
+	    ->capture_default_str()
+	    ->check(CLI::IsMember({"compare", "threshold"}));
+	app.add_option("rounds", rounds, "interleaved rounds")
+	    ->capture_default_str()
+	    ->check(CLI::Range(1, 100000));
+	if (int rc = bench::parse_args(app, argc, argv); rc >= 0)
+		return rc;
 	if (const char *mib = std::getenv("MASYNC_BENCH_ROUND_MIB"))
 		bytes_per_round = std::strtoull(mib, nullptr, 10) << 20;
 

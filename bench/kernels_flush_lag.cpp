@@ -15,6 +15,7 @@
  */
 
 #include "common/cpu.hpp"
+#include "harness.hpp"
 
 #include <immintrin.h>
 #include <fcntl.h>
@@ -78,15 +79,20 @@ const variant variants[] = {
 
 double now()
 {
-	return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-	    .count();
+	return bench::now_s();
 }
 
 } // namespace
 
 int main(int argc, char **argv)
 {
-	int rounds = argc > 1 ? std::atoi(argv[1]) : 15;
+	int rounds = 15;
+	CLI::App app{"Write-back lag and prefetch distance of the AVX-512 flushing copy loop"};
+	app.add_option("rounds", rounds, "interleaved rounds")
+	    ->capture_default_str()
+	    ->check(CLI::Range(1, 100000));
+	if (int rc = bench::parse_args(app, argc, argv); rc >= 0)
+		return rc;
 	const auto &c = masync::cpu();
 	unsigned a, b, cx, dx;
 	__asm__("cpuid" : "=a"(a), "=b"(b), "=c"(cx), "=d"(dx) : "a"(0x80000001u), "c"(0));
@@ -126,8 +132,7 @@ int main(int argc, char **argv)
 				}
 			double first = 0;
 			for (std::size_t k = 0; k < nv; ++k) {
-				std::sort(r[k].begin(), r[k].end());
-				double m = r[k][r[k].size() / 2];
+				double m = bench::median(r[k]);
 				if (k == 0)
 					first = m;
 				std::printf("%-7s %8zu %-16s %7.2f %6.2f\n",

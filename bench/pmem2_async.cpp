@@ -33,6 +33,8 @@
 
 #include <libminiasync.h>
 
+#include "harness.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -54,31 +56,9 @@ bool strict = false;
 std::string only; /* "default" or "threads": run just that part */
 bool missed = false;
 
-std::uint64_t now_ns()
-{
-	return std::uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
-	                         std::chrono::steady_clock::now().time_since_epoch())
-	                         .count());
-}
-
-double median(std::vector<double> v)
-{
-	std::sort(v.begin(), v.end());
-	return v[v.size() / 2];
-}
-
-/*
- * The median of the per-round ratios a[r] / b[r]: each round's two runs are
- * back to back, so a drift of the machine's speed (other tenants, frequency)
- * cancels in the ratio, which a ratio of the two medians does not do.
- */
-double paired_ratio(const std::vector<double> &a, const std::vector<double> &b)
-{
-	std::vector<double> r;
-	for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
-		r.push_back(a[i] / b[i]);
-	return median(r);
-}
+using bench::median;
+using bench::now_ns;
+using bench::paired_ratio;
 
 const char *gran_name(pmem2_granularity g)
 {
@@ -320,21 +300,15 @@ void bench_threads(pmem2_granularity g, bool map_fns)
 
 int main(int argc, char **argv)
 {
-	for (int i = 1; i < argc; ++i) {
-		std::string a = argv[i];
-		if (a == "--rounds" && i + 1 < argc)
-			rounds = std::max(1, std::atoi(argv[++i]));
-		else if (a == "--strict")
-			strict = true;
-		else if (a == "--only" && i + 1 < argc)
-			only = argv[++i];
-		else {
-			std::fprintf(stderr,
-			             "usage: %s [--rounds N] [--strict] [--only default|threads]\n",
-			             argv[0]);
-			return 2;
-		}
-	}
+	CLI::App app{"libpmem2's async operations against the synchronous ones, per granularity"};
+	app.add_option("--rounds", rounds, "interleaved rounds")
+	    ->capture_default_str()
+	    ->check(CLI::Range(1, 100000));
+	app.add_flag("--strict", strict, "exit 1 when a target is missed");
+	app.add_option("--only", only, "run only the default-mover or the threads-mover part")
+	    ->check(CLI::IsMember({"default", "threads"}));
+	if (int rc = bench::parse_args(app, argc, argv); rc >= 0)
+		return rc;
 	std::printf("bench_pmem2_async: medians of %d interleaved rounds\n", rounds);
 	if (only.empty() || only == "default")
 		for (auto g :

@@ -2,12 +2,16 @@
 /* Copyright 2026, masync authors */
 
 /*
- * Helpers of the threads mover benchmarks: clocks, percentiles, CPU time,
- * a page-faulted buffer, result lines with a target, and a custom future
- * driven by a waker that another thread calls.
+ * Helpers of the threads mover benchmarks beside the shared harness
+ * (harness.hpp: clocks, medians, percentiles, result lines): CPU time and
+ * context switches, a page-faulted buffer, and a custom future driven by a
+ * waker that another thread calls. Single-threaded helpers except
+ * wake_slot, whose fields are atomics shared by the poller and the firer.
  */
 #ifndef MASYNC_BENCH_THREADS_COMMON_HPP
 #define MASYNC_BENCH_THREADS_COMMON_HPP
+
+#include "harness.hpp"
 
 #include "libminiasync.h"
 
@@ -25,12 +29,11 @@
 namespace threads_bench
 {
 
-inline std::uint64_t now_ns()
-{
-	return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-	                                      std::chrono::steady_clock::now().time_since_epoch())
-	                                      .count());
-}
+using bench::median;
+using bench::now_ns;
+using bench::percentile;
+using bench::report_max;
+using bench::report_ratio;
 
 /* CPU time (user + system) of the process, or of the calling thread. */
 inline std::uint64_t cpu_ns(int who = RUSAGE_SELF)
@@ -62,43 +65,11 @@ inline long sleeps()
 	return ru.ru_nvcsw;
 }
 
-inline double percentile(std::vector<std::uint64_t> v, double p)
-{
-	if (v.empty())
-		return 0;
-	std::sort(v.begin(), v.end());
-	std::size_t i = static_cast<std::size_t>(p / 100.0 * double(v.size() - 1) + 0.5);
-	return double(v[std::min(i, v.size() - 1)]);
-}
-
-inline double median(std::vector<double> v)
-{
-	std::sort(v.begin(), v.end());
-	return v.empty() ? 0 : v[v.size() / 2];
-}
-
 /* A buffer whose pages are already faulted in. */
 inline std::vector<unsigned char> buffer(std::size_t n, unsigned char fill)
 {
 	std::vector<unsigned char> v(n, fill);
 	return v;
-}
-
-/* Prints one acceptance line; returns whether it met the target. */
-inline bool report_ratio(const char *what, double ratio, double target)
-{
-	bool ok = ratio >= target;
-	std::printf("  => %-52s ratio %.3f (target >= %.2f): %s\n", what, ratio, target,
-	            ok ? "PASS" : "FAIL");
-	return ok;
-}
-
-inline bool report_max(const char *what, double value, double limit, const char *unit)
-{
-	bool ok = value <= limit;
-	std::printf("  => %-52s %.2f %s (target <= %.2f %s): %s\n", what, value, unit, limit, unit,
-	            ok ? "PASS" : "FAIL");
-	return ok;
 }
 
 /*

@@ -495,15 +495,15 @@ int main(int argc, char **argv)
 {
 	bool strict = false;
 	std::vector<std::string> which;
-	for (int i = 1; i < argc; ++i) {
-		std::string a = argv[i];
-		if (a == "--strict")
-			strict = true;
-		else if (a == "--n" && i + 1 < argc)
-			samples = std::max(100, std::atoi(argv[++i]));
-		else
-			which.push_back(a);
-	}
+	CLI::App app{"Latency of the threads mover: wake-ups, round trips, idle cost"};
+	app.add_flag("--strict", strict, "exit 1 when a target is missed");
+	app.add_option("--n", samples, "samples per figure")
+	    ->capture_default_str()
+	    ->check(CLI::Range(100, 1 << 30));
+	app.add_option("which", which, "benchmarks to run (default: all)")
+	    ->check(CLI::IsMember({"wake", "sleepwake", "trip", "idle"}));
+	if (int rc = bench::parse_args(app, argc, argv); rc >= 0)
+		return rc;
 	if (which.empty())
 		which = {"wake", "sleepwake", "vdm", "trip", "idle"};
 	std::printf("bench_threads_latency: %u CPUs, %d samples\n",

@@ -221,15 +221,15 @@ int main(int argc, char **argv)
 {
 	bool strict = false;
 	std::vector<std::string> which;
-	for (int i = 1; i < argc; ++i) {
-		std::string a = argv[i];
-		if (a == "--strict")
-			strict = true;
-		else if (a == "--trials" && i + 1 < argc)
-			trials = std::max(1, std::atoi(argv[++i]));
-		else
-			which.push_back(a);
-	}
+	CLI::App app{"Throughput of the threads mover against sync and plain memcpy"};
+	app.add_flag("--strict", strict, "exit 1 when a target is missed");
+	app.add_option("--trials", trials, "trials per figure (medians)")
+	    ->capture_default_str()
+	    ->check(CLI::Range(1, 100000));
+	app.add_option("which", which, "benchmarks to run (default: all)")
+	    ->check(CLI::IsMember({"tiny", "4k", "64m"}));
+	if (int rc = bench::parse_args(app, argc, argv); rc >= 0)
+		return rc;
 	if (which.empty())
 		which = {"tiny", "4k", "64m"};
 	std::printf("bench_threads_throughput: %u CPUs, %d trials per figure (medians)\n",

@@ -202,8 +202,11 @@ void tune_cost()
 int main(int argc, char **argv)
 {
 	std::vector<std::string> which;
-	for (int i = 1; i < argc; ++i)
-		which.push_back(argv[i]);
+	CLI::App app{"Tuning tables of the threads mover's internal configuration"};
+	app.add_option("which", which, "tables to print (default: all)")
+	    ->check(CLI::IsMember({"chunk", "spin", "inline", "cost"}));
+	if (int rc = bench::parse_args(app, argc, argv); rc >= 0)
+		return rc;
 	if (which.empty())
 		which = {"chunk", "spin", "inline", "cost"};
 	for (auto &w : which) {

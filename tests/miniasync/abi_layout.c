@@ -3,11 +3,11 @@
 
 /*
  * abi_layout -- pins, at compile time, every enum value, flag, size and
- * member offset of the miniasync binary interface (shared/spec/abi.md), as
+ * member offset of the miniasync binary interface (the interface contract), as
  * a C11 program sees them. Programs built against miniasync 0.2.1's
  * headers inline code that depends on exactly these. When it compiles, it
  * also runs: main() re-checks a few at run time and prints them.
- * (The libpmem2 structures of abi.md are pinned with the libpmem2 headers.)
+ * (The libpmem2 structures of that contract are pinned with the libpmem2 headers.)
  */
 
 #include <libminiasync.h>

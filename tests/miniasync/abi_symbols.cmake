@@ -1,7 +1,8 @@
 # abi_symbols.cmake -- checks the dynamic symbol table of libminiasync.so.0:
-# every symbol it defines is one of the 14 of shared/spec/abi.md, with
-# LIBMINIASYNC_1.0 as its default version, or one of masync's 3 additions
-# under MASYNC_MINIASYNC_1.1; nothing is unversioned or under another node.
+# every symbol it defines is one of the 14 of the interface contract
+# (miniasync 0.2.1's binary interface), with LIBMINIASYNC_1.0 as its default
+# version, or one of masync's 3 additions under MASYNC_MINIASYNC_1.1; nothing
+# is unversioned or under another node.
 # With REQUIRE_THREADS=1 all 14 (and the 3) must be there, otherwise the
 # 7 data_mover_threads_* ones may still be missing.
 #   cmake -DLIB=path/libminiasync.so.0 -DOBJDUMP=objdump -DREQUIRE_THREADS=1 -P abi_symbols.cmake

@@ -2,7 +2,7 @@
 /* Copyright 2026, masync authors */
 
 /*
- * The layout of struct pmem2_future and its parts (abi.md), checked at
+ * The layout of struct pmem2_future and its parts (the interface contract), checked at
  * compile time in C++ with the same assertions the program built against
  * Debian's PMDK 1.12.1 header compiles with (async_compat), and at run time
  * on futures our functions return: a two-entry chain whose sizes and flags

@@ -2,9 +2,10 @@
 /* Copyright 2026, masync authors */
 
 /*
- * Compile-time checks of the async API's binary layout (abi.md), included
- * after <libpmem2.h> (with PMEM2_USE_MINIASYNC) by programs built against
- * our headers and by the one built against Debian's PMDK 1.12.1
+ * Compile-time checks of the async API's binary layout (the interface
+ * contract), included after <libpmem2.h> (with PMEM2_USE_MINIASYNC) by
+ * programs built against our headers and by the one built against Debian's
+ * PMDK 1.12.1
  * <libpmem2/async.h>: both compile only if the two layouts are the same.
  * Valid C11 and C++.
  */
