@@ -18,7 +18,7 @@ for f in include/libminiasync-vdm-dml.h include/libminiasync-vdm-dml/data_mover_
 done
 export PKG_CONFIG_PATH=$p/lib/pkgconfig
 cc -std=c11 -Wall -Wextra -Werror "$src" -o "$work/consumer" \
-	$(pkg-config --cflags --libs libminiasync-vdm-dml) -Wl,-rpath,"$p/lib"
+	$(pkg-config --cflags --libs libminiasync-vdm-dml) -Wl,--disable-new-dtags,-rpath,"$p/lib"
 env -u MASYNC_DSA_MODEL "$work/consumer" software
 env -u MASYNC_DSA_MODEL "$work/consumer" auto
 for m in 1 faults busy; do
