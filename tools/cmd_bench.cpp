@@ -113,6 +113,12 @@ double measure(const method &m, double seconds)
 void run_row(std::vector<cell> &out, const std::string &table, const std::string &op,
              std::size_t size, const std::vector<method> &methods, const bench_options &o)
 {
+	/* One progress line per row on stderr (stdout stays the table or the JSON). */
+	static unsigned row = 0;
+	const unsigned rows = unsigned(o.sizes.size()) * 3; /* movers, pmem2 memcpy, memset */
+	std::fprintf(stderr, "masync bench: [%u/%u] %s %s, %s: %zu methods, %u rounds\n", ++row,
+	             rows, table.c_str(), op.c_str(), human_bytes(double(size)).c_str(),
+	             methods.size(), o.rounds);
 	std::vector<std::vector<double>> samples(methods.size());
 	for (unsigned r = 0; r < o.rounds; ++r)
 		for (std::size_t i = 0; i < methods.size(); ++i)

@@ -8,6 +8,13 @@
 #include "machine.hpp"
 #include "tool.hpp"
 
+#include <libminiasync.h>
+#include <libpmem2.h>
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdlib.h>
+
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -58,6 +65,59 @@ json path_json(const path_probe &p)
 	return j;
 }
 
+/* Where a library's code in this process comes from. */
+struct loaded_library {
+	std::string name;    /* libpmem2, libminiasync */
+	std::string path;    /* the object the symbol resolved to */
+	bool static_linked;  /* inside the program itself */
+	bool masyncs;        /* masync's implementation, not PMDK's */
+	std::string summary; /* for people */
+};
+
+/*
+ * The object that holds `fn` (dladdr): the program itself when the
+ * library was linked statically (as this tool is), else the shared object
+ * the dynamic linker chose. A shared object is masync's when it has a
+ * symbol only masync's build exports (`marker`).
+ */
+loaded_library locate(const char *name, const void *fn, const char *marker)
+{
+	loaded_library l{name, "", false, false, ""};
+	Dl_info di{};
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	std::string exe = n > 0 ? std::string(self, std::size_t(n)) : "";
+	if (dladdr(fn, &di) == 0 || di.dli_fname == nullptr) {
+		l.summary = "unknown (dladdr found no object)";
+		return l;
+	}
+	char real[PATH_MAX];
+	l.path = realpath(di.dli_fname, real) ? real : di.dli_fname;
+	if (l.path == exe || di.dli_fname[0] == '\0') {
+		l.path = exe;
+		l.static_linked = true;
+		l.masyncs = true;
+		l.summary = std::string("masync ") + MASYNC_VERSION +
+		            ", linked statically into this program (" + exe + ")";
+		return l;
+	}
+	void *h = dlopen(di.dli_fname, RTLD_NOW | RTLD_NOLOAD);
+	l.masyncs = h != nullptr && dlsym(h, marker) != nullptr;
+	if (h != nullptr)
+		dlclose(h);
+	l.summary =
+	    l.path + (l.masyncs ? " (masync's)" : " (not masync's: another implementation)");
+	return l;
+}
+
+std::vector<loaded_library> libraries()
+{
+	return {locate("libpmem2", reinterpret_cast<const void *>(&pmem2_map_new),
+	               "pmem2_memcpy_async"),
+	        locate("libminiasync", reinterpret_cast<const void *>(&runtime_new),
+	               "data_mover_threads_new")};
+}
+
 int run_info(const info_options &o)
 {
 	path_probe probe;
@@ -66,11 +126,24 @@ int run_info(const info_options &o)
 
 	if (o.json_output) {
 		json j = machine_json();
+		json libs = json::object();
+		for (const auto &l : libraries()) {
+			json e = json::object();
+			e["path"] = l.path;
+			e["linked"] = l.static_linked ? "static" : "shared";
+			e["masync"] = l.masyncs;
+			libs[l.name] = e;
+		}
+		j["libraries"] = libs;
 		if (!o.path.empty())
 			j["path"] = path_json(probe);
 		std::cout << j.dump() << "\n";
 		return probe.granularity.empty() && !o.path.empty() ? 1 : 0;
 	}
+
+	std::printf("Libraries\n");
+	for (const auto &l : libraries())
+		std::printf("  %-12s %s\n", l.name.c_str(), l.summary.c_str());
 
 	std::printf("CPU features\n");
 	for (const auto &f : cpu_feature_list())

@@ -450,6 +450,11 @@ def case_info_json():
     devs = [d for d in os.listdir(dsa) if d.startswith("dsa")] if os.path.isdir(dsa) else []
     expect(len(j["dsa"]) == len(devs), "dsa devices differ from sysfs")
     expect("path" not in j, "a path reported without PATH")
+    # Which libraries are in use: this tool links masync's statically.
+    for lib in ("libpmem2", "libminiasync"):
+        e = j["libraries"][lib]
+        expect(e["linked"] == "static" and e["masync"] is True and
+               os.path.realpath(e["path"]) == os.path.realpath(ARGS.masync), str(e))
 
     # PMEM_NO_CLWB moves the flush choice along, as in PMDK.
     if j["cpu"]["clwb"] and j["cpu"]["clflushopt"]:
@@ -485,7 +490,7 @@ def case_info_json():
     expect(rc != 0 and "cannot access" in err, "info on a missing path: rc %d %s" % (rc, err))
     rc, out, err = run("info", check=0)
     for word in ("AVX-512F", "AVX2", "CLWB", "CLFLUSHOPT", "MOVDIR64B", "ENQCMD", "WAITPKG",
-                 "eADR", "DSA"):
+                 "eADR", "DSA", "libpmem2", "libminiasync", "linked statically"):
         expect(word in out, "info does not mention %s:\n%s" % (word, out))
 
 
@@ -524,6 +529,8 @@ def case_bench_json():
     expect(j["config"]["quick"] is True, str(j["config"]))
     expect(isinstance(j["machine"]["cpu"]["avx2"], bool), "no machine description")
     expect(os.listdir(WORK) == [], "bench left files in --dir: %s" % os.listdir(WORK))
+    lines = [l for l in err.splitlines() if l.startswith("masync bench: [")]
+    expect(len(lines) == 3 * len(sizes), "progress lines on stderr: %r" % err)
     # The table, for people.
     rc, out, err = run(*(bench_args() + ["--dir", WORK]), check=0)
     expect("Movers against plain memcpy" in out and "memcpy" in out, out)
