@@ -501,7 +501,7 @@ int main(int argc, char **argv)
 	    ->capture_default_str()
 	    ->check(CLI::Range(100, 1 << 30));
 	app.add_option("which", which, "benchmarks to run (default: all)")
-	    ->check(CLI::IsMember({"wake", "sleepwake", "trip", "idle"}));
+	    ->check(CLI::IsMember({"wake", "sleepwake", "vdm", "trip", "idle"}));
 	if (int rc = bench::parse_args(app, argc, argv); rc >= 0)
 		return rc;
 	if (which.empty())
