@@ -30,7 +30,7 @@ thread_local char message[errormsg_capacity];
  */
 [[gnu::tls_model("initial-exec")]] thread_local bool message_set = false;
 
-void vformat(const char *fmt, va_list ap) noexcept
+[[gnu::format(printf, 1, 0)]] void vformat(const char *fmt, va_list ap) noexcept
 {
 	message_set = true;
 	int n = std::vsnprintf(message, sizeof(message), fmt, ap);

@@ -94,8 +94,9 @@ struct flag_state {
 	}
 	void call_waker()
 	{
-		void *data = wake_data.load(std::memory_order_acquire);
+		/* The function is published (release) after its data: read it first. */
 		future_waker_wake_fn fn = wake.load(std::memory_order_acquire);
+		void *data = wake_data.load(std::memory_order_relaxed);
 		if (fn != nullptr)
 			fn(data);
 	}

@@ -136,7 +136,7 @@ TYPED_TEST(mover_conformance, memset_each_flag_and_size)
 			EXPECT_EQ(fut.output.type, VDM_OPERATION_MEMSET);
 			EXPECT_EQ(fut.output.output.memset.str, dst);
 			std::vector<char> want(n, 0x7e);
-			EXPECT_EQ(std::memcmp(dst, want.data(), n), 0);
+			EXPECT_TRUE(n == 0 || std::memcmp(dst, want.data(), n) == 0);
 			EXPECT_EQ(dst[n], 0x11) << "wrote past the end";
 		}
 	}
@@ -159,7 +159,7 @@ TYPED_TEST(mover_conformance, overlapping_memmove_both_ways)
 				EXPECT_EQ(fut.output.result, VDM_SUCCESS);
 				EXPECT_EQ(fut.output.type, VDM_OPERATION_MEMMOVE);
 				EXPECT_EQ(fut.output.output.memmove.dest, dst);
-				EXPECT_EQ(std::memcmp(dst, want.data(), n), 0);
+				EXPECT_TRUE(n == 0 || std::memcmp(dst, want.data(), n) == 0);
 			}
 		}
 	}
