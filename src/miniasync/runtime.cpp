@@ -14,9 +14,10 @@
  *   - all complete                   -> return;
  *   - some future completed          -> next pass at once (back-off reset);
  *   - only WAKER futures left        -> spin for a budget learnt from the
- *     thread's recent waits, watching the sequence, then sleep on it with a
- *     futex until a waker bumps it (the waker makes no system call while
- *     the thread still spins);
+ *     thread's recent waits, watching the sequence (yielding the CPU every
+ *     spin_yield_ns), then sleep on it with a futex until a waker bumps it
+ *     or a bound of 1 to 10 ms passes (the waker makes no system call
+ *     while the thread still spins);
  *   - some NONE/POLLER futures       -> back-off step (spin, then yield, then
  *     futex sleeps of growing length, at most max_backoff_sleep_ns), cut
  *     short by a waker or by a non-zero poller word; then the next pass.
@@ -48,7 +49,8 @@
 struct runtime {
 	std::uint32_t spin_min_ns;          /* the learnt spin budget stays within */
 	std::uint32_t spin_max_ns;          /*   [spin_min_ns, spin_max_ns] */
-	std::uint64_t waker_safety_ns;      /* longest sleep waiting for a waker */
+	std::uint64_t waker_recheck_ns;     /* first sleep waiting for a waker, then doubled */
+	std::uint64_t waker_safety_ns;      /*   up to this: the longest such sleep */
 	std::uint64_t max_backoff_sleep_ns; /* longest sleep for NONE/POLLER futures */
 };
 
@@ -77,15 +79,31 @@ namespace
  * is all long from sleeping at once on an operation that comes soon after
  * all (with a 1 us floor the threads mover's 4 KiB round trip went from
  * ~1.1 to ~50 us p50 after a burst of load). A wait spins once, and again
- * only after a real wake (not after a safety time-out): waiting 300 ms for
+ * only after a real wake (not after a sleep's time-out): waiting 300 ms for
  * a waker spins at most spin_max_ns = 0.1 % of the time.
  */
 constexpr std::uint32_t spin_min_ns = 30'000;
 constexpr std::uint32_t spin_max_ns = 300'000;
 /*
- * A wait with only WAKER futures sleeps until woken; the time-out only
+ * While spinning, the thread gives its CPU away (sched_yield) this often: on
+ * a machine with more runnable threads than CPUs the thread that will call
+ * the waker (a threads-mover worker, a helper thread) may be queued behind
+ * the spinner on its CPU. Without it the spin itself delayed the completion
+ * to the end of the budget (4 KiB round trip on a loaded 2-CPU machine:
+ * ~350 us with the learnt 300 us budget, which the late arrivals kept at its
+ * maximum). With nothing else to run the call returns at once (< 1 us).
+ */
+constexpr std::uint64_t spin_yield_ns = 20'000;
+/*
+ * A wait with only WAKER futures sleeps until woken. The sleeps are bounded
+ * all the same, and each time-out is followed by an exact re-check (a pass):
+ * the first after 1 ms, each later one twice as long, up to 10 ms. A future
+ * that is complete but whose waker comes late (its completer was preempted
+ * between its completion and the waker call) is then seen within about 1 ms;
+ * waiting 300 ms costs ~33 passes. The 10 ms time-out, the safety net,
  * rescues futures whose waker never comes (a bug on their side).
  */
+constexpr std::uint64_t waker_recheck_ns = 1'000'000;
 constexpr std::uint64_t waker_safety_ns = 10'000'000;
 /* The documented bound (runtime.h): NONE/POLLER futures are re-polled at least every 1 ms. */
 constexpr std::uint64_t max_backoff_sleep_ns = 1'000'000;
@@ -281,38 +299,67 @@ std::uint64_t spin_budget(const struct runtime &rt, const waiter *w) noexcept
 	return std::clamp<std::uint64_t>(longest * 5 / 4 + 2000, rt.spin_min_ns, rt.spin_max_ns);
 }
 
+/* How a wait for wakers goes on: spin or not, and the next sleep's bound. */
+struct wake_policy {
+	bool spin = true;           /* false after a time-out, until a real wake */
+	std::uint64_t sleep_ns = 0; /* the next sleep's time-out (0: the first) */
+};
+
 /*
- * Only WAKER futures are left: spin (when `spin`) for the learnt budget, then
- * sleep until a waker runs. Returns false when the sleep ended by the safety
- * time-out instead (the caller does not spin again until a real wake).
+ * Only WAKER futures are left: spin (when p.spin) for the learnt budget,
+ * then sleep until a waker runs or the sleep's bound passes (wake_policy,
+ * waker_recheck_ns). Either way the caller runs the next pass.
+ *
+ * The hot case -- the wake comes during the spin -- reads no clock: its
+ * arrival is noted as the time of the last clock check (at most 32 pauses,
+ * about 1 us, early), which is precise enough for the budget.
  */
-bool wait_for_wake(const struct runtime &rt, waiter *w, std::uint32_t snap, bool spin) noexcept
+void wait_for_wake(const struct runtime &rt, waiter *w, std::uint32_t snap, wake_policy &p) noexcept
 {
-	std::uint64_t start = now_ns();
-	if (spin) {
-		std::uint64_t budget = spin_budget(rt, w);
+	std::uint64_t start = now_ns(), elapsed = 0;
+	if (p.spin) {
+		const std::uint64_t budget = spin_budget(rt, w);
+		std::uint64_t next_yield = spin_yield_ns;
 		for (unsigned i = 1;; ++i) {
 			if (w->seq.load(std::memory_order_acquire) != snap) {
-				w->note_arrival(now_ns() - start);
-				return true;
+				w->note_arrival(elapsed);
+				p.sleep_ns = 0;
+				return;
 			}
 			cpu_relax();
-			if (i % 32 == 0 && now_ns() - start >= budget)
+			if (i % 32 != 0)
+				continue;
+			elapsed = now_ns() - start;
+			if (elapsed >= budget)
 				break;
+			if (elapsed >= next_yield) {
+				sched_yield();
+				elapsed = now_ns() - start;
+				next_yield = elapsed + spin_yield_ns;
+			}
 		}
 	}
 	stats.sleeps++;
-	std::int64_t timeout = waker_timeout_override != 0
-	                           ? waker_timeout_override
-	                           : static_cast<std::int64_t>(rt.waker_safety_ns);
-	bool woke = sleep_on(w, snap, timeout, true);
-	if (!woke) {
-		stats.sleep_timeouts++;
-		w->note_arrival(UINT64_MAX);
-	} else if (spin) {
-		w->note_arrival(now_ns() - start);
+	std::uint64_t bound = p.sleep_ns == 0 ? rt.waker_recheck_ns : p.sleep_ns;
+	bound = std::min(bound, rt.waker_safety_ns);
+	std::int64_t timeout =
+	    waker_timeout_override != 0 ? waker_timeout_override : static_cast<std::int64_t>(bound);
+	if (sleep_on(w, snap, timeout, true)) {
+		if (p.spin)
+			w->note_arrival(now_ns() - start);
+		p.spin = true;
+		p.sleep_ns = 0;
+		return;
 	}
-	return woke;
+	/* Timed out: re-check with a pass, sleep longer next time, spin only after a real wake. */
+	if (bound >= rt.waker_safety_ns || waker_timeout_override != 0)
+		stats.sleep_timeouts++;
+	else
+		stats.sleep_rechecks++;
+	if (p.spin)
+		w->note_arrival(UINT64_MAX);
+	p.spin = false;
+	p.sleep_ns = bound * 2;
 }
 
 #if defined(__x86_64__)
@@ -373,7 +420,7 @@ void wait_all(const struct runtime &rt, struct future *const *futs, std::size_t 
 {
 	waiter *w = this_thread_waiter();
 	unsigned step = 0;
-	bool spin = true; /* false after a safety time-out, until a real wake */
+	wake_policy policy;
 	notifier_memory mem;
 	std::memset(mem.bits, 0,
 	            (std::min(nfuts, exact_order_limit) + 31) / 32 * sizeof(mem.bits[0]));
@@ -393,13 +440,13 @@ void wait_all(const struct runtime &rt, struct future *const *futs, std::size_t 
 			continue;
 		}
 		if (!r.any_none && r.npollers == 0)
-			spin = wait_for_wake(rt, w, snap, spin);
+			wait_for_wake(rt, w, snap, policy);
 		else
 			backoff_wait(rt, w, snap, r, step);
 	}
 }
 
-const struct runtime default_runtime = {spin_min_ns, spin_max_ns, waker_safety_ns,
+const struct runtime default_runtime = {spin_min_ns, spin_max_ns, waker_recheck_ns, waker_safety_ns,
                                         max_backoff_sleep_ns};
 
 } // namespace

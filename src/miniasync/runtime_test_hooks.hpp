@@ -38,6 +38,7 @@ struct runtime_stats {
 	std::uint64_t passes = 0;         /* polling passes over the futures */
 	std::uint64_t sleeps = 0;         /* futex sleeps entered for waker futures */
 	std::uint64_t sleep_timeouts = 0; /* of those, ended by the safety time-out */
+	std::uint64_t sleep_rechecks = 0; /* of those, ended by a shorter bound (re-check) */
 	std::uint64_t backoff_waits = 0;  /* back-off steps for NONE/POLLER futures */
 };
 

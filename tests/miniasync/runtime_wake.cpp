@@ -6,7 +6,8 @@
  * miss a wake that arrived between its last poll and its sleep and then
  * stalled. The race window is forced open with the before-sleep test hook:
  * no timing is involved. A lost wake would show as a sleep that ended by
- * time-out (runtime_stats.sleep_timeouts) instead of by the wake.
+ * time-out (runtime_stats.sleep_rechecks after the first 1 ms bound,
+ * sleep_timeouts after the 10 ms safety net) instead of by the wake.
  */
 
 #include "libminiasync.h"
@@ -71,6 +72,7 @@ TEST_F(runtime_wake, wake_right_before_sleep_is_not_lost)
 	auto st = runtime_thread_stats();
 	EXPECT_EQ(st.sleeps, 1u);
 	EXPECT_EQ(st.sleep_timeouts, 0u) << "slept through a wake";
+	EXPECT_EQ(st.sleep_rechecks, 0u) << "slept through a wake";
 	EXPECT_EQ(s.polls.load(), 2) << "one poll to start, one after the wake";
 }
 
@@ -99,6 +101,7 @@ TEST_F(runtime_wake, wake_from_other_thread_in_race_window)
 		ASSERT_EQ(c.fired.load(), 1);
 	}
 	EXPECT_EQ(runtime_thread_stats().sleep_timeouts, 0u);
+	EXPECT_EQ(runtime_thread_stats().sleep_rechecks, 0u);
 }
 
 /* A wake during the pass itself (the future wakes its caller from its own poll). */
@@ -114,6 +117,35 @@ TEST_F(runtime_wake, wake_during_poll_is_not_lost)
 	EXPECT_EQ(s.polls.load(), 4);
 	EXPECT_EQ(hook_runs, 0) << "the runtime tried to sleep although it had been woken";
 	EXPECT_EQ(runtime_thread_stats().sleep_timeouts, 0u);
+	EXPECT_EQ(runtime_thread_stats().sleep_rechecks, 0u);
+}
+
+/*
+ * A future that completes without calling its waker (as one whose completer
+ * is preempted between its completion and the call): the bounded sleep's
+ * re-check finds it, long before the 10 ms safety net would.
+ */
+TEST_F(runtime_wake, completion_without_wake_is_found_by_the_recheck)
+{
+	struct silent {
+		test::flag_state s;
+		int fired = 0;
+		static void hook(void *arg)
+		{
+			auto *self = static_cast<silent *>(arg);
+			if (self->fired++ == 0)
+				self->s.complete(FUTURE_NOTIFIER_NONE); /* no waker call */
+		}
+	} c;
+	runtime_set_before_sleep_hook(silent::hook, &c);
+	auto fut = test::make_flag(&c.s, FUTURE_NOTIFIER_WAKER);
+	runtime_wait(rt, FUTURE_AS_RUNNABLE(&fut));
+	EXPECT_EQ(FUTURE_OUTPUT(&fut)->done, 1);
+	auto st = runtime_thread_stats();
+	EXPECT_EQ(st.sleeps, 1u);
+	EXPECT_EQ(st.sleep_rechecks, 1u) << "not found by the first bounded sleep";
+	EXPECT_EQ(st.sleep_timeouts, 0u);
+	EXPECT_EQ(c.s.polls.load(), 2) << "one poll to start, one after the re-check";
 }
 
 /*
@@ -147,6 +179,7 @@ TEST_F(runtime_wake, wakes_for_each_of_several_in_race_window)
 	auto st = runtime_thread_stats();
 	EXPECT_EQ(st.sleeps, 2u);
 	EXPECT_EQ(st.sleep_timeouts, 0u) << "slept through a wake";
+	EXPECT_EQ(st.sleep_rechecks, 0u) << "slept through a wake";
 }
 
 /*
