@@ -11,6 +11,7 @@
 #include "miniasync/data_mover_sync.hpp"
 #include "common/record_pool.hpp"
 #include "common/vdm_op.hpp"
+#include "common/vdm_table.hpp"
 #include "miniasync/export.hpp"
 
 #include <cerrno>
@@ -116,12 +117,10 @@ int sync_has_property(void *future, enum future_property property) noexcept
 data_mover_sync::data_mover_sync(std::uint32_t capacity)
 {
 	new (pool_storage) masync::record_pool<sync_record>(capacity);
-	base.op_new = sync_op_new;
-	base.op_delete = sync_op_delete;
-	base.op_start = sync_op_start;
-	base.op_check = sync_op_check;
-	base.capabilities = VDM_F_MEM_DURABLE | VDM_F_NO_CACHE_HINT; /* vdm_op honours both */
-	base.has_property = sync_has_property;
+	/* vdm_op honours both flags. */
+	base = masync::vdm_table(
+	    {sync_op_new, sync_op_delete, sync_op_start, sync_op_check, sync_has_property},
+	    VDM_F_MEM_DURABLE | VDM_F_NO_CACHE_HINT);
 }
 
 data_mover_sync::~data_mover_sync()

@@ -5,8 +5,19 @@
  * miniasync/data_mover_threads.hpp -- the inside of the threads mover.
  *
  * What it is
- *   `struct data_mover_threads` starts with its `struct vdm` (so the handle
- *   and the vdm are the same address) and holds:
+ *   One class, `threads_mover`, whose members are listed at its declaration
+ *   below; its member functions live in files along its seams:
+ *     data_mover_threads.cpp            creation, deletion, the C entry points
+ *     data_mover_threads_submit.cpp     the vdm callbacks (polling threads)
+ *     data_mover_threads_worker.cpp     the workers' loop, coalesced wakes
+ *     data_mover_threads_split.cpp      large operations cut into chunks
+ *     data_mover_threads_room.cpp       back-pressure (a full queue)
+ *     data_mover_threads_wake.cpp       sleeping workers, completion, notifiers
+ *     data_mover_threads_ops.cpp        the memory work (operation core)
+ *     data_mover_threads_queue.hpp      the submission queue
+ *   The C handle `struct data_mover_threads` is the mover's first member:
+ *   its `struct vdm` (so handle and vdm share an address) and a pointer back
+ *   to the mover. The mover holds:
  *   - a pool of operation records (one per live future, taken by op_new,
  *     given back by op_delete; never allocated per operation);
  *   - a bounded lock-free MPMC queue of records waiting for a worker;
@@ -60,11 +71,14 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <thread>
 
 namespace masync::detail
 {
+
+class threads_mover;
 
 /* Where a record is in its life; see the header comment. */
 enum threads_op_state : std::uint32_t {
@@ -99,9 +113,9 @@ struct alignas(64) threads_record {
 	std::atomic<std::uint32_t> done_chunks{0};
 	std::uint32_t nchunks = 0;
 	std::size_t chunk = 0; /* bytes per chunk (the last one may be shorter) */
-	/* The POLLER word (accessed with __atomic builtins: the runtime reads it as uint64_t). */
+	/* The POLLER word (std::atomic_ref: the runtime reads it as a plain uint64_t). */
 	std::uint64_t poll_word = 0;
-	data_mover_threads *mover = nullptr;
+	threads_mover *mover = nullptr;
 	/* Back-pressure: set once the record went through the waiting list. */
 	bool room_waited = false;
 	/* On the waiting list (guarded by the mover's room_lock). */
@@ -173,66 +187,124 @@ inline bool threads_splittable(const threads_op &op) noexcept
 	return d + op.n <= s || s + op.n <= d;
 }
 
-/*
- * Split operations: an operation of at least 2 * chunk_size bytes that can
- * be split runs as chunks claimed by every
- * participant. op_start prepares it (threads_split_init), takes a reference
- * for the queue entry, pushes it and queues helper entries for the other
- * workers (threads_split_spread; the worker that pops the entry does this
- * instead when op_start could not, e.g. after back-pressure).
- */
-bool threads_is_split(const data_mover_threads *m, const threads_record *rec) noexcept;
-void threads_split_init(const data_mover_threads *m, threads_record *rec) noexcept;
-void threads_split_spread(data_mover_threads *m, threads_record *rec) noexcept;
-
-/*
- * The job a split operation offers a thread waiting in the runtime
- * (wait_help.hpp): arg is the record; participates, then drops the
- * reference op_start took for the help.
- */
-void threads_help_run(void *arg) noexcept;
-
-/* Claims and runs chunks of a split operation until none are left. */
-void threads_participate(data_mover_threads *m, threads_record *rec) noexcept;
-
-/* Runs one record popped from the queue (a worker's job); defined in the worker file. */
-void threads_worker_main(data_mover_threads *m, std::size_t index) noexcept;
-
-/* After a push by a submitter: wakes a sleeping worker unless one is spinning. */
-void threads_submitted(data_mover_threads *m) noexcept;
-
-/* Wakes up to `count` sleeping workers; returns how many it woke. */
-std::size_t threads_wake_workers(data_mover_threads *m, std::size_t count) noexcept;
-
-/* Executes [offset, offset + len) of `op` with the mover's functions (vdm_op::run_range, no fence).
- */
-void threads_run_range(const data_mover_threads *m, const threads_op &op, std::size_t offset,
-                       std::size_t len) noexcept;
-
-/* Publishes completion and notifies (see the header comment). */
-void threads_complete(threads_record *rec) noexcept;
-
-/* Publishes completion without notifying (the next completion's wake covers it). */
-void threads_complete_silently(threads_record *rec) noexcept;
-
-/* Drops one reference; the last one returns the record to the pool. */
-void threads_drop_ref(data_mover_threads *m, threads_record *rec) noexcept;
-
-/* Called by a worker after every pop: wakes the back-pressure waiters, if any. */
-void threads_room_freed(data_mover_threads *m) noexcept;
-
-/* Queue entries are record pointers; the low bit marks a helper entry. */
-inline constexpr std::uintptr_t threads_helper_tag = 1;
-
 } // namespace masync::detail
 
-/* The mover. Standard layout, with its vdm first (data_mover_threads_get_vdm). */
+/* The C handle: first member of its threads_mover. Standard layout, its vdm first. */
 struct data_mover_threads {
 	struct vdm base;
-	masync::detail::threads_config config;
-	std::atomic<memcpy_fn> op_memcpy;
-	std::atomic<memmove_fn> op_memmove;
-	std::atomic<memset_fn> op_memset;
+	masync::detail::threads_mover *mover;
+};
+
+namespace masync::detail
+{
+
+class threads_mover
+{
+      public:
+	/* Allocates everything but starts no thread; throws std::bad_alloc. */
+	explicit threads_mover(const threads_config &config);
+	/* Stops the workers (they drain the queue first) and frees everything. */
+	~threads_mover();
+	threads_mover(const threads_mover &) = delete;
+	threads_mover &operator=(const threads_mover &) = delete;
+
+	/* Starts the workers; 0, or an errno value (the started ones are stopped). */
+	int start_workers() noexcept;
+
+	static threads_mover *of(struct vdm *vdm) noexcept
+	{
+		return reinterpret_cast<data_mover_threads *>(vdm)->mover;
+	}
+	data_mover_threads *handle() noexcept { return &handle_; }
+	const threads_config &config() const noexcept { return config_; }
+
+	/* data_mover_threads_set_*_fn(_flags); see set_fn in data_mover_threads.cpp. */
+	void set_memcpy(memcpy_fn fn, unsigned fn_flags) noexcept;
+	void set_memmove(memmove_fn fn, unsigned fn_flags) noexcept;
+	void set_memset(memset_fn fn, unsigned fn_flags) noexcept;
+
+      private:
+	/* ---- the vdm callbacks (data_mover_threads_submit.cpp) ---- */
+	static void *op_new(struct vdm *vdm, enum vdm_operation_type type);
+	static int op_start(void *data, const struct vdm_operation *operation,
+	                    struct future_notifier *n);
+	static enum future_state op_check(void *data, const struct vdm_operation *operation);
+	static void op_delete(void *data, const struct vdm_operation *operation,
+	                      struct vdm_operation_output *output);
+	static int has_property(void *future, enum future_property property);
+	/* Tells the poller which notifier this operation will use and records it. */
+	void set_notifier(threads_record *rec, struct future_notifier *n) noexcept;
+
+	/* ---- back-pressure (data_mover_threads_room.cpp) ---- */
+	/* op_start found the queue full: list the record, retry once; op_start's result. */
+	int start_when_full(threads_record *rec) noexcept;
+	/* Takes a record off the waiting list (caller holds room_lock). */
+	void room_unlink(threads_record *rec) noexcept;
+	/* Called by a worker after every pop: wakes the back-pressure waiters, if any. */
+	void room_freed() noexcept;
+
+	/*
+	 * ---- large operations (data_mover_threads_split.cpp) ----
+	 * An operation of at least 2 * chunk_size bytes that can be split runs
+	 * as chunks claimed by every participant. op_start prepares it
+	 * (split_init), takes a reference for the queue entry, pushes it and
+	 * queues helper entries for the other workers (split_spread; the worker
+	 * that pops the entry does this instead when op_start could not, e.g.
+	 * after back-pressure).
+	 */
+	bool is_split(const threads_record *rec) const noexcept;
+	void split_init(threads_record *rec) const noexcept;
+	void split_spread(threads_record *rec) noexcept;
+	/* Claims and runs chunks of a split operation until none are left. */
+	void participate(threads_record *rec) noexcept;
+	/*
+	 * The job a split operation offers a thread waiting in the runtime
+	 * (wait_help.hpp): arg is the record; participates, then drops the
+	 * reference op_start took for the help.
+	 */
+	static void help_run(void *arg) noexcept;
+
+	/* ---- the workers (data_mover_threads_worker.cpp) ---- */
+	void worker_main(std::size_t index) noexcept;
+	/* Runs one queue entry; returns an entry popped ahead to run next, or nullptr. */
+	threads_record *run(threads_record *entry) noexcept;
+	bool pop(threads_record **out) noexcept;
+	/* Polls the queue for up to spin_ns; true with an entry in *out if one came. */
+	bool spin_for_work(threads_record **out) noexcept;
+	/* Takes one of the spinning places (config.spinners) if one is free. */
+	bool become_spinner() noexcept;
+
+	/* ---- sleeping workers, completion (data_mover_threads_wake.cpp) ---- */
+	/* Sleeps until a submitter (or the destructor) wakes worker `index`. */
+	void sleep(std::size_t index) noexcept;
+	/* After a push by a submitter: wakes a sleeping worker unless one is spinning. */
+	void submitted() noexcept;
+	/* Wakes up to `count` sleeping workers; returns how many it woke. */
+	std::size_t wake_workers(std::size_t count) noexcept;
+	/* Publishes completion and notifies (see the header comment). */
+	static void complete(threads_record *rec) noexcept;
+	/* Publishes completion without notifying (the next completion's wake covers it). */
+	static void complete_silently(threads_record *rec) noexcept;
+	/* Drops one reference; the last one returns the record to the pool. */
+	void drop_ref(threads_record *rec) noexcept;
+	/* Stops and joins the first `started` workers. */
+	void stop_workers(std::size_t started) noexcept;
+
+	/* ---- the memory work (data_mover_threads_ops.cpp) ---- */
+	/* [offset, offset + len) of `op` with the mover's functions (vdm_op::run_range, no fence).
+	 */
+	void run_range(const threads_op &op, std::size_t offset, std::size_t len) const noexcept;
+	/* Whether the operation calls a function set with data_mover_threads_set_*_fn. */
+	bool uses_custom_fn(const threads_op &op) const noexcept;
+
+	/* Queue entries are record pointers; the low bit marks a helper entry. */
+	static constexpr std::uintptr_t helper_tag = 1;
+
+	data_mover_threads handle_; /* first: see of() */
+	threads_config config_;
+	std::atomic<memcpy_fn> op_memcpy_{nullptr};
+	std::atomic<memmove_fn> op_memmove_{nullptr};
+	std::atomic<memset_fn> op_memset_{nullptr};
 	/*
 	 * The custom functions set with DATA_MOVER_THREADS_FN_DURABLE (they
 	 * make their writes durable themselves, data_mover_threads_set_*_fn_flags): with
@@ -240,28 +312,31 @@ struct data_mover_threads {
 	 * hold such a function (or nullptr), so comparing the function an
 	 * operation calls with them needs no ordering with the setters.
 	 */
-	std::atomic<memcpy_fn> durable_memcpy;
-	std::atomic<memmove_fn> durable_memmove;
-	std::atomic<memset_fn> durable_memset;
+	std::atomic<memcpy_fn> durable_memcpy_{nullptr};
+	std::atomic<memmove_fn> durable_memmove_{nullptr};
+	std::atomic<memset_fn> durable_memset_{nullptr};
 
-	masync::record_pool<masync::detail::threads_record> *records;
-	masync::detail::mpmc_queue<masync::detail::threads_record *> *queue;
+	record_pool<threads_record> records_;
+	mpmc_queue<threads_record *> queue_;
 
-	masync::detail::threads_worker *workers;
-	std::size_t nworkers;
+	std::size_t nworkers_;
+	std::unique_ptr<threads_worker[]> workers_;
+	std::size_t started_ = 0; /* workers running */
 	/* One bit per sleeping worker (64 per word); a waker claims a bit by clearing it. */
-	std::atomic<std::uint64_t> *sleeping;
-	std::size_t sleeping_words;
+	std::size_t sleeping_words_;
+	std::unique_ptr<std::atomic<std::uint64_t>[]> sleeping_;
 
-	alignas(64) std::atomic<bool> stopping;
+	alignas(64) std::atomic<bool> stopping_{false};
 	/* Idle workers polling the queue right now (at most config.spinners). */
-	alignas(64) std::atomic<std::uint32_t> spinners;
+	alignas(64) std::atomic<std::uint32_t> spinners_{0};
 
 	/* Back-pressure: records waiting for a free queue slot. */
-	alignas(64) std::atomic<std::uint32_t> room_waiters;
-	std::mutex *room_lock;
-	masync::detail::threads_record *room_head;
-	masync::detail::threads_record *room_tail;
+	alignas(64) std::atomic<std::uint32_t> room_waiters_{0};
+	std::mutex room_lock_;
+	threads_record *room_head_ = nullptr;
+	threads_record *room_tail_ = nullptr;
 };
+
+} // namespace masync::detail
 
 #endif

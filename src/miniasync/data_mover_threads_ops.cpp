@@ -23,8 +23,8 @@
 namespace masync::detail
 {
 
-void threads_run_range(const data_mover_threads *m, const threads_op &op, std::size_t offset,
-                       std::size_t len) noexcept
+void threads_mover::run_range(const threads_op &op, std::size_t offset,
+                              std::size_t len) const noexcept
 {
 	vdm_op::custom_fns fns;
 	const vdm_op::custom_fns *use = nullptr;
@@ -34,23 +34,23 @@ void threads_run_range(const data_mover_threads *m, const threads_op &op, std::s
 	 */
 	switch (op.type) {
 	case VDM_OPERATION_MEMCPY:
-		if ((fns.cpy = m->op_memcpy.load(std::memory_order_acquire)) != nullptr) {
+		if ((fns.cpy = op_memcpy_.load(std::memory_order_acquire)) != nullptr) {
 			fns.cpy_durable =
-			    fns.cpy == m->durable_memcpy.load(std::memory_order_relaxed);
+			    fns.cpy == durable_memcpy_.load(std::memory_order_relaxed);
 			use = &fns;
 		}
 		break;
 	case VDM_OPERATION_MEMMOVE:
-		if ((fns.mov = m->op_memmove.load(std::memory_order_acquire)) != nullptr) {
+		if ((fns.mov = op_memmove_.load(std::memory_order_acquire)) != nullptr) {
 			fns.mov_durable =
-			    fns.mov == m->durable_memmove.load(std::memory_order_relaxed);
+			    fns.mov == durable_memmove_.load(std::memory_order_relaxed);
 			use = &fns;
 		}
 		break;
 	case VDM_OPERATION_MEMSET:
-		if ((fns.set = m->op_memset.load(std::memory_order_acquire)) != nullptr) {
+		if ((fns.set = op_memset_.load(std::memory_order_acquire)) != nullptr) {
 			fns.set_durable =
-			    fns.set == m->durable_memset.load(std::memory_order_relaxed);
+			    fns.set == durable_memset_.load(std::memory_order_relaxed);
 			use = &fns;
 		}
 		break;
@@ -58,6 +58,20 @@ void threads_run_range(const data_mover_threads *m, const threads_op &op, std::s
 		break;
 	}
 	vdm_op::run_range(op, offset, len, use);
+}
+
+bool threads_mover::uses_custom_fn(const threads_op &op) const noexcept
+{
+	switch (op.type) {
+	case VDM_OPERATION_MEMCPY:
+		return op_memcpy_.load(std::memory_order_relaxed) != nullptr;
+	case VDM_OPERATION_MEMMOVE:
+		return op_memmove_.load(std::memory_order_relaxed) != nullptr;
+	case VDM_OPERATION_MEMSET:
+		return op_memset_.load(std::memory_order_relaxed) != nullptr;
+	default:
+		return false;
+	}
 }
 
 } // namespace masync::detail

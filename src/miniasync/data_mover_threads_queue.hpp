@@ -45,6 +45,8 @@
 #ifndef MASYNC_MINIASYNC_DATA_MOVER_THREADS_QUEUE_HPP
 #define MASYNC_MINIASYNC_DATA_MOVER_THREADS_QUEUE_HPP
 
+#include "common/prefetch.hpp"
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -85,7 +87,7 @@ template <typename T> class alignas(64) mpmc_queue
 					c.value.store(value, std::memory_order_relaxed);
 					c.seq.store(pos + 1, std::memory_order_release);
 					/* Have the next cell ready for the next push. */
-					prefetch_for_write(&cells_[(pos + 1) & mask_]);
+					masync::prefetch_for_write(&cells_[(pos + 1) & mask_]);
 					return true;
 				}
 			} else if (diff < 0) {
@@ -155,15 +157,6 @@ template <typename T> class alignas(64) mpmc_queue
 	std::size_t capacity() const noexcept { return mask_ + 1; }
 
       private:
-	static void prefetch_for_write(const void *p) noexcept
-	{
-#if defined(__x86_64__)
-		__asm__ __volatile__("prefetchw %0" : : "m"(*static_cast<const char *>(p)));
-#else
-		__builtin_prefetch(p, 1, 3);
-#endif
-	}
-
 	/* One cell per cache line: a producer filling one cell does not disturb a consumer
 	 * reading the one before. */
 	struct alignas(64) cell {

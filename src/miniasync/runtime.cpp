@@ -26,6 +26,7 @@
  */
 
 #include "libminiasync/runtime.h"
+#include "common/clock.hpp"
 #include "common/cpu.hpp"
 #include "common/futex.hpp"
 #include "miniasync/export.hpp"
@@ -132,13 +133,6 @@ inline void cpu_relax() noexcept
 #if defined(__x86_64__)
 	__builtin_ia32_pause();
 #endif
-}
-
-inline std::uint64_t now_ns() noexcept
-{
-	return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-	                                      std::chrono::steady_clock::now().time_since_epoch())
-	                                      .count());
 }
 
 struct pass_result {
@@ -258,7 +252,8 @@ pass_result run_pass(struct future *const *futs, std::size_t nfuts, waiter *w,
 inline bool poller_signalled(const pass_result &r) noexcept
 {
 	for (unsigned i = 0; i < r.npollers; ++i)
-		if (__atomic_load_n(r.watched[i], __ATOMIC_ACQUIRE) != 0)
+		if (std::atomic_ref<std::uint64_t>(*r.watched[i]).load(std::memory_order_acquire) !=
+		    0)
 			return true;
 	return false;
 }
@@ -373,11 +368,12 @@ __attribute__((target("waitpkg"))) void umwait_on(std::uint64_t *word,
 	std::uint64_t end = now_ns() + timeout_ns;
 	do {
 		_umonitor(word);
-		if (__atomic_load_n(word, __ATOMIC_ACQUIRE) != 0)
+		if (std::atomic_ref<std::uint64_t>(*word).load(std::memory_order_acquire) != 0)
 			return;
 		/* ~4 TSC ticks per ns is an over-estimate: the clock check below bounds it. */
 		_umwait(0, __rdtsc() + timeout_ns * 4);
-	} while (__atomic_load_n(word, __ATOMIC_ACQUIRE) == 0 && now_ns() < end);
+	} while (std::atomic_ref<std::uint64_t>(*word).load(std::memory_order_acquire) == 0 &&
+	         now_ns() < end);
 }
 #endif
 
