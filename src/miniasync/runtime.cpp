@@ -86,13 +86,11 @@ namespace
 constexpr std::uint32_t spin_min_ns = 30'000;
 constexpr std::uint32_t spin_max_ns = 300'000;
 /*
- * While spinning, the thread gives its CPU away (sched_yield) this often: on
- * a machine with more runnable threads than CPUs the thread that will call
- * the waker (a threads-mover worker, a helper thread) may be queued behind
- * the spinner on its CPU. Without it the spin itself delayed the completion
- * to the end of the budget (4 KiB round trip on a loaded 2-CPU machine:
- * ~350 us with the learnt 300 us budget, which the late arrivals kept at its
- * maximum). With nothing else to run the call returns at once (< 1 us).
+ * While spinning, the thread yields its CPU this often: with more runnable
+ * threads than CPUs, the one that will call the waker may be queued behind
+ * the spinner (without it, a 4 KiB round trip on a loaded 2-CPU machine took
+ * ~350 us: the late arrivals kept the learnt budget at its 300 us maximum).
+ * With nothing else to run, sched_yield returns at once.
  */
 constexpr std::uint64_t spin_yield_ns = 20'000;
 /*
