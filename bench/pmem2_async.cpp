@@ -34,6 +34,7 @@
 #include <libminiasync.h>
 
 #include "harness.hpp"
+#include <masync/pmem2.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -60,12 +61,7 @@ using bench::median;
 using bench::now_ns;
 using bench::paired_ratio;
 
-const char *gran_name(pmem2_granularity g)
-{
-	return g == PMEM2_GRANULARITY_BYTE         ? "BYTE"
-	       : g == PMEM2_GRANULARITY_CACHE_LINE ? "CACHE_LINE"
-	                                           : "PAGE";
-}
+const char *gran_name(pmem2_granularity g) { return masync::pmem2::granularity_name(g); }
 
 /* A /dev/shm file mapped at a forced granularity. */
 struct shm_map {

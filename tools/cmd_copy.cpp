@@ -58,7 +58,7 @@ int run_copy(copy_cli &c)
 
 } // namespace
 
-command_fn add_copy_command(CLI::App &app)
+command add_copy_command(CLI::App &app)
 {
 	auto c = std::make_shared<copy_cli>();
 	CLI::App *sub = app.add_subcommand(
@@ -70,7 +70,9 @@ command_fn add_copy_command(CLI::App &app)
 	    ->type_name("");
 	sub->add_option("-m,--mover", c->o.mover,
 	                "The data mover: default (libpmem2's own, on this thread), sync "
-	                "(synchronous mover) or threads (worker threads)")
+	                "(synchronous mover), threads (worker threads), dml (Intel DSA work "
+	                "queues; fails without one) or auto (DSA mover: small chunks on the CPU, "
+	                "large ones on DSA, or on worker threads without a queue)")
 	    ->check(CLI::IsMember(mover::names()).description(""))
 	    ->type_name("MOVER")
 	    ->default_str(default_mover_name());
@@ -103,7 +105,13 @@ command_fn add_copy_command(CLI::App &app)
 	    ->type_name("WHEN")
 	    ->default_str("auto");
 	sub->add_flag("-q,--quiet", c->quiet, "No progress and no report; only errors");
-	return [c] { return run_copy(*c); };
+	/*
+	 * Beyond SRC's bytes into DST, a copy writes its verification buffer
+	 * (copy_io.cpp's verify, 8 MiB); chunk and in-flight count bound what
+	 * is mapped at once, not what is written.
+	 */
+	return {[c] { return run_copy(*c); },
+	        [c] { return std::uint64_t(c->o.verify ? 8 << 20 : 0); }};
 }
 
 } // namespace masync::tool
