@@ -12,6 +12,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <new>
 
 namespace masync::tool
 {
@@ -24,6 +25,8 @@ struct copy_cli {
 	bool quiet = false;
 };
 
+void print_report(const copy_cli &c, const copy_report &r);
+
 int run_copy(copy_cli &c)
 {
 	if (c.o.threads != 0 && c.o.mover != "threads")
@@ -32,6 +35,20 @@ int run_copy(copy_cli &c)
 	copy_report r = copy_file(c.o);
 	if (c.quiet)
 		return 0;
+	try {
+		print_report(c, r);
+	} catch (const std::bad_alloc &) {
+		/* DST is complete: say so, whatever stopped the report. */
+		std::fputs("masync copy: out of memory while printing the report; the copy is "
+		           "complete and durable\n",
+		           stderr);
+		return 1;
+	}
+	return 0;
+}
+
+void print_report(const copy_cli &c, const copy_report &r)
+{
 	std::printf("copied %s (%llu bytes) from %s to %s in %s (%s)\n",
 	            human_bytes(double(r.bytes)).c_str(), static_cast<unsigned long long>(r.bytes),
 	            c.o.src.c_str(), c.o.dst.c_str(), human_seconds(r.seconds).c_str(),
@@ -53,7 +70,6 @@ int run_copy(copy_cli &c)
 	if (r.verified)
 		std::printf("  verified: %s re-read and equal to the source (%s)\n",
 		            c.o.dst.c_str(), human_seconds(r.verify_seconds).c_str());
-	return 0;
 }
 
 } // namespace

@@ -143,7 +143,14 @@ copy_report copy_file(const copy_options &o)
 	}
 	r.bytes = size;
 
-	/* Make the new content durable, rename it over DST, sync the directory. */
+	/*
+	 * Make the new content durable, rename it over DST, sync the directory.
+	 * Everything that allocates or may fail for want of a resource is done
+	 * before the rename: after it, a failure could no longer keep the
+	 * promise that a failed copy leaves DST as it was.
+	 */
+	const parent_dir dst_dir(final_dst);
+	const std::string label = o.label == "copy" ? "copy" : "demo";
 	auto commit = [&] {
 		sigs.committing();
 		if (rename(tmp_name.c_str(), final_dst.c_str()) != 0)
@@ -151,8 +158,12 @@ copy_report copy_file(const copy_options &o)
 			               " over " + in_quotes(o.dst),
 			           errno);
 		cleanup.armed = false;
-		sync_parent(final_dst);
-		sigs.committed(o.dst, o.label == "copy" ? "copy" : "demo");
+		if (int err = dst_dir.sync())
+			fail_errno(in_quotes(o.dst) +
+			               " holds the new content, but its directory could not be "
+			               "synced (the new entry may not be durable)",
+			           err);
+		sigs.committed(o.dst, label);
 	};
 
 	if (size == 0) {

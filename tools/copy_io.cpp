@@ -43,18 +43,22 @@ std::string in_quotes(const std::string &s)
 	return "'" + s + "'";
 }
 
-/* Fsyncs the directory holding `path` (a new entry in it must be durable). */
-void sync_parent(const std::string &path)
+parent_dir::parent_dir(const std::string &path)
 {
 	std::filesystem::path parent = std::filesystem::path(path).parent_path();
 	if (parent.empty())
 		parent = ".";
-	unique_fd d(open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-	if (d.fd < 0)
+	fd_.fd = open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd_.fd < 0)
 		fail_errno("cannot open the directory of " + in_quotes(path) + " to sync it",
 		           errno);
-	if (fsync(d.fd) != 0 && errno != EINVAL && errno != EROFS)
-		fail_errno("cannot sync the directory of " + in_quotes(path), errno);
+}
+
+int parent_dir::sync() const noexcept
+{
+	if (fsync(fd_.fd) != 0 && errno != EINVAL && errno != EROFS)
+		return errno;
+	return 0;
 }
 
 allocator::allocator(int fd, std::uint64_t size, const std::string &dst)

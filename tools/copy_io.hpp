@@ -80,8 +80,21 @@ struct tmp_cleanup {
 /* 'text' */
 std::string in_quotes(const std::string &s);
 
-/* Fsyncs the directory holding `path` (a new entry in it must be durable). */
-void sync_parent(const std::string &path);
+/*
+ * The directory holding `path`, open, so that a new entry in it can be made
+ * durable after a rename with nothing left that allocates or can fail but
+ * the fsync itself. The constructor throws failure.
+ */
+class parent_dir
+{
+      public:
+	explicit parent_dir(const std::string &path);
+	/* fsync(2) of the directory: 0, or the errno (EINVAL/EROFS count as done). */
+	int sync() const noexcept;
+
+      private:
+	unique_fd fd_;
+};
 
 /*
  * Allocates DST's blocks ahead of the copy with fallocate(2), so that a full
