@@ -61,7 +61,10 @@ using bench::median;
 using bench::now_ns;
 using bench::paired_ratio;
 
-const char *gran_name(pmem2_granularity g) { return masync::pmem2::granularity_name(g); }
+const char *gran_name(pmem2_granularity g)
+{
+	return masync::pmem2::granularity_name(g);
+}
 
 /* A /dev/shm file mapped at a forced granularity. */
 struct shm_map {

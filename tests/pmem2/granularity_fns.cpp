@@ -43,7 +43,10 @@ const std::size_t sizes[] = {1,   2,   3,   4,    7,    8,    9,    16,   17,   
                              511, 512, 513, 1023, 1024, 1025, 4095, 4096, 4097, 8193};
 const std::size_t offsets[] = {0, 7, 9, 63};
 
-const char *gran_name(pmem2_granularity g) { return masync::pmem2::granularity_name(g); }
+const char *gran_name(pmem2_granularity g)
+{
+	return masync::pmem2::granularity_name(g);
+}
 
 /* A file of file_size random bytes mapped with the forced granularity. */
 struct mapped_file {
