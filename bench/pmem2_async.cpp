@@ -34,6 +34,7 @@
 #include <libminiasync.h>
 
 #include "harness.hpp"
+#include <masync/pmem2.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -62,9 +63,7 @@ using bench::paired_ratio;
 
 const char *gran_name(pmem2_granularity g)
 {
-	return g == PMEM2_GRANULARITY_BYTE         ? "BYTE"
-	       : g == PMEM2_GRANULARITY_CACHE_LINE ? "CACHE_LINE"
-	                                           : "PAGE";
+	return masync::pmem2::granularity_name(g);
 }
 
 /* A /dev/shm file mapped at a forced granularity. */

@@ -35,6 +35,14 @@ namespace masync::tool
 namespace
 {
 
+/*
+ * The largest sample: 1 TiB. Larger ones were refused only by the free-space
+ * check (check_room); the bound keeps what any accepted --size may make the
+ * demo write (twice the size) within write_limit.
+ */
+constexpr std::uint64_t max_demo_size = std::uint64_t(1) << 40;
+static_assert(2 * max_demo_size + (std::uint64_t(1) << 20) <= write_limit);
+
 struct demo_options {
 	std::string dir = "/dev/shm";
 	std::size_t size = std::size_t(64) << 20;
@@ -144,10 +152,12 @@ int run_demo(const demo_options &o)
 	}
 	std::printf("   CPU: %s\n", features.c_str());
 	kernel_choice k = kernels();
-	auto dsa = dsa_devices();
-	std::printf("   memory kernels: %s, flush: %s; eADR: %s; Intel DSA devices: %zu\n",
+	dsa_state dsa = dsa_status();
+	std::printf("   memory kernels: %s, flush: %s; eADR: %s; Intel DSA: %s\n",
 	            k.memcpy_kernel.c_str(), k.flush.c_str(), eadr_state(nd_regions()).c_str(),
-	            dsa.size());
+	            dsa.blocked_by.empty()
+	                ? (std::to_string(dsa.queues.size()) + " work queues").c_str()
+	                : dsa.blocked_by.c_str());
 	path_probe probe = probe_path(o.dir);
 	if (probe.granularity.empty())
 		throw failure("cannot use " + o.dir + ": " + probe.error);
@@ -220,7 +230,7 @@ int run_demo(const demo_options &o)
 
 } // namespace
 
-command_fn add_demo_command(CLI::App &app)
+command add_demo_command(CLI::App &app)
 {
 	auto o = std::make_shared<demo_options>();
 	CLI::App *sub = app.add_subcommand(
@@ -231,10 +241,11 @@ command_fn add_demo_command(CLI::App &app)
 	    ->type_name("")
 	    ->default_str("/dev/shm");
 	size_option(sub->add_option("-s,--size", o->size,
-	                            "Size of the sample file, with a unit: 1M, 256MiB ... "
-	                            "(default: 64 MiB; DIR needs twice that free)"),
-	            1, std::uint64_t(std::numeric_limits<std::int64_t>::max()) / 2);
-	sub->add_option("-m,--mover", o->mover, "The data mover: default, sync or threads")
+	                            "Size of the sample file, 1 byte to 1T, with a unit: 1M, "
+	                            "256MiB ... (default: 64 MiB; DIR needs twice that free)"),
+	            1, max_demo_size);
+	sub->add_option("-m,--mover", o->mover,
+	                "The data mover: default, sync, threads, dml or auto (as for copy)")
 	    ->check(CLI::IsMember(mover::names()).description(""))
 	    ->type_name("MOVER")
 	    ->default_str(default_mover_name());
@@ -247,7 +258,9 @@ command_fn add_demo_command(CLI::App &app)
 	    ->type_name("HOW")
 	    ->default_str("auto");
 	sub->add_flag("-k,--keep", o->keep, "Keep the sample and the copy");
-	return [o] { return run_demo(*o); };
+	/* The sample and its copy, and the sample's write buffer (make_sample). */
+	return {[o] { return run_demo(*o); },
+	        [o] { return 2 * std::uint64_t(o->size) + (std::uint64_t(1) << 20); }};
 }
 
 } // namespace masync::tool

@@ -118,6 +118,36 @@ std::vector<loaded_library> libraries()
 	               "data_mover_threads_new")};
 }
 
+/* Devices, work queues, and what --mover dml would meet. */
+void print_dsa(const dsa_state &dsa)
+{
+	std::printf("Intel DSA (--mover dml, auto)\n");
+	if (!dsa.model.empty())
+		std::printf("  %-12s MASYNC_DSA_MODEL=%s: the software model replaces every "
+		            "device\n",
+		            "model", dsa.model.c_str());
+	else if (dsa.devices.empty())
+		std::printf("  %-12s %s\n", "devices", "none");
+	for (const auto &d : dsa.devices)
+		std::printf("  %-12s %s, %d of %d work queues enabled, %d engines\n",
+		            d.name.c_str(), d.state.c_str(), d.enabled_work_queues, d.work_queues,
+		            d.engines);
+	for (const auto &q : dsa.queues) {
+		std::printf("  %-12s %s, %u entries, max transfer %s, batch %u", q.name.c_str(),
+		            q.dedicated ? "dedicated" : "shared", q.size,
+		            human_bytes(double(q.max_transfer)).c_str(), q.max_batch);
+		if (q.numa_node >= 0)
+			std::printf(", NUMA node %d", q.numa_node);
+		std::printf(": %s\n", q.blocked_by.empty() ? (q.model ? "usable (model)" : "usable")
+		                                           : ("blocked: " + q.blocked_by).c_str());
+	}
+	if (dsa.blocked_by.empty())
+		std::printf("  %-12s usable\n", "--mover dml");
+	else
+		std::printf("  %-12s blocked: %s (auto runs on the CPU and worker threads)\n",
+		            "--mover dml", dsa.blocked_by.c_str());
+}
+
 int run_info(const info_options &o)
 {
 	path_probe probe;
@@ -137,7 +167,7 @@ int run_info(const info_options &o)
 		j["libraries"] = libs;
 		if (!o.path.empty())
 			j["path"] = path_json(probe);
-		std::cout << j.dump() << "\n";
+		std::cout << dump_json(j) << "\n";
 		return probe.granularity.empty() && !o.path.empty() ? 1 : 0;
 	}
 
@@ -165,14 +195,7 @@ int run_info(const info_options &o)
 		std::printf("  %-12s persistence_domain %s\n", r.name.c_str(),
 		            r.persistence_domain.c_str());
 
-	auto dsa = dsa_devices();
-	std::printf("Intel DSA\n");
-	if (dsa.empty())
-		std::printf("  %-12s %s\n", "devices", "none (no /sys/bus/dsa/devices)");
-	for (const auto &d : dsa)
-		std::printf("  %-12s %s, %d of %d work queues enabled, %d engines\n",
-		            d.name.c_str(), d.state.c_str(), d.enabled_work_queues, d.work_queues,
-		            d.engines);
+	print_dsa(dsa_status());
 
 	if (o.path.empty())
 		return 0;
@@ -192,19 +215,22 @@ int run_info(const info_options &o)
 
 } // namespace
 
-command_fn add_info_command(CLI::App &app)
+command add_info_command(CLI::App &app)
 {
 	auto o = std::make_shared<info_options>();
 	CLI::App *sub = app.add_subcommand(
 	    "info",
-	    "Show the CPU features, memory kernels, flush instruction, eADR and DSA devices "
-	    "masync finds, and the store granularity libpmem2 gives PATH.");
+	    "Show the CPU features, memory kernels, flush instruction, eADR, DSA devices and "
+	    "work queues (and what blocks their use) masync finds, and the store granularity "
+	    "libpmem2 gives PATH.");
 	sub->add_option("PATH", o->path,
 	                "A file, or a directory (probed with a temporary file), whose libpmem2 "
 	                "store granularity to report")
 	    ->type_name("");
 	sub->add_flag("--json", o->json_output, "Print one JSON object on stdout instead");
-	return [o] { return run_info(*o); };
+	/* The probe file of a directory PATH (machine.cpp's probe_directory). */
+	return {[o] { return run_info(*o); },
+	        [o] { return std::uint64_t(o->path.empty() ? 0 : 4096); }};
 }
 
 } // namespace masync::tool

@@ -38,7 +38,7 @@ namespace masync::tool
 struct copy_options {
 	std::string src;
 	std::string dst;
-	std::string mover = default_mover_name(); /* default | sync | threads */
+	std::string mover = default_mover_name(); /* default | sync | threads | dml | auto */
 	unsigned threads = 0;                     /* threads mover workers; 0: one per CPU */
 	std::size_t chunk = 0;   /* bytes per future (rounded up to whole pages); 0: automatic */
 	unsigned in_flight = 0;  /* futures in flight; 0: automatic */

@@ -5,10 +5,10 @@
 
 #include "common/cpu.hpp"
 #include "common/kernels.hpp"
+#include "dsa/discovery.hpp"
+#include "dsa/model_wq.hpp"
 
-#if MASYNC_TOOL_HAVE_PMEM2
-#include <libpmem2.h>
-#endif
+#include <masync/pmem2.hpp>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -29,12 +29,12 @@ namespace masync::tool
 namespace
 {
 
-std::string read_line(const fs::path &p)
+/* The one word of a sysfs attribute ("" when it cannot be read). */
+std::string sysfs_word(const fs::path &p)
 {
-	std::ifstream in(p);
-	std::string s;
-	std::getline(in, s);
-	return s;
+	std::string word;
+	std::ifstream(p) >> word;
+	return word;
 }
 
 std::string fs_name(long magic)
@@ -79,56 +79,30 @@ std::vector<std::string> sorted_entries(const fs::path &dir, const std::string &
 	return names;
 }
 
-#if MASYNC_TOOL_HAVE_PMEM2
-const char *granularity_name(enum pmem2_granularity g)
-{
-	switch (g) {
-	case PMEM2_GRANULARITY_BYTE:
-		return "BYTE";
-	case PMEM2_GRANULARITY_CACHE_LINE:
-		return "CACHE_LINE";
-	case PMEM2_GRANULARITY_PAGE:
-		return "PAGE";
-	}
-	return "?";
-}
-
 /* The granularity of a map of fd (weakest requirement, so that any file maps). */
 std::string map_granularity(int fd, bool writable, std::string &error)
 {
-	struct pmem2_source *src = nullptr;
-	struct pmem2_config *cfg = nullptr;
-	struct pmem2_map *map = nullptr;
-	std::string result;
-	if (pmem2_source_from_fd(&src, fd) != 0 || pmem2_config_new(&cfg) != 0 ||
-	    pmem2_config_set_required_store_granularity(cfg, PMEM2_GRANULARITY_PAGE) != 0 ||
-	    (!writable && pmem2_config_set_protection(cfg, PMEM2_PROT_READ) != 0) ||
-	    pmem2_map_new(&map, cfg, src) != 0) {
-		error = std::string("libpmem2: ") + pmem2_errormsg();
-	} else {
-		result = granularity_name(pmem2_map_get_store_granularity(map));
+	namespace pm = masync::pmem2;
+	try {
+		pm::source src = pm::source::from_fd(fd);
+		pm::config cfg;
+		cfg.set_required_store_granularity(pm::granularity::page);
+		if (!writable)
+			cfg.set_protection(PMEM2_PROT_READ);
+		pm::map map(cfg, src);
+		return pm::granularity_name(map.store_granularity());
+	} catch (const masync::error &e) {
+		error = std::string("libpmem2: ") + e.what();
+		return {};
 	}
-	if (map)
-		pmem2_map_delete(&map);
-	if (cfg)
-		pmem2_config_delete(&cfg);
-	if (src)
-		pmem2_source_delete(&src);
-	return result;
 }
-#endif
 
 void probe_fd(path_probe &p, int fd, bool writable)
 {
 	struct statfs sfs;
 	if (fstatfs(fd, &sfs) == 0)
 		p.filesystem = fs_name(long(sfs.f_type));
-#if MASYNC_TOOL_HAVE_PMEM2
 	p.granularity = map_granularity(fd, writable, p.error);
-#else
-	(void)writable;
-	p.error = "this masync was built without libpmem2";
-#endif
 }
 
 void probe_directory(path_probe &p, const std::string &dir)
@@ -180,7 +154,7 @@ std::vector<nd_region> nd_regions()
 	for (const auto &name : sorted_entries(base, "region")) {
 		nd_region r;
 		r.name = name;
-		r.persistence_domain = read_line(base / name / "persistence_domain");
+		r.persistence_domain = sysfs_word(base / name / "persistence_domain");
 		if (r.persistence_domain.empty())
 			r.persistence_domain = "none";
 		out.push_back(r);
@@ -198,22 +172,24 @@ std::string eadr_state(const std::vector<nd_region> &regions)
 	return "yes";
 }
 
-std::vector<dsa_device> dsa_devices()
+namespace
+{
+
+std::vector<dsa_device> dsa_devices(const fs::path &base)
 {
 	std::vector<dsa_device> out;
-	const fs::path base = "/sys/bus/dsa/devices";
 	auto all = sorted_entries(base, "");
 	for (const auto &name : all) {
 		if (name.rfind("dsa", 0) != 0)
 			continue;
 		dsa_device d;
 		d.name = name;
-		d.state = read_line(base / name / "state");
+		d.state = sysfs_word(base / name / "state");
 		std::string id = name.substr(3);
 		for (const auto &n : all) {
 			if (n.rfind("wq" + id + ".", 0) == 0) {
 				++d.work_queues;
-				if (read_line(base / n / "state") == "enabled")
+				if (sysfs_word(base / n / "state") == "enabled")
 					++d.enabled_work_queues;
 			} else if (n.rfind("engine" + id + ".", 0) == 0) {
 				++d.engines;
@@ -222,6 +198,55 @@ std::vector<dsa_device> dsa_devices()
 		out.push_back(d);
 	}
 	return out;
+}
+
+dsa_queue queue_of(const masync::dsa::wq_info &w)
+{
+	dsa_queue q;
+	q.name = w.name;
+	q.dedicated = w.dedicated;
+	q.size = w.size;
+	q.max_transfer = w.max_xfer;
+	q.max_batch = w.max_batch;
+	q.numa_node = w.numa_node;
+	q.model = w.model;
+	return q;
+}
+
+} // namespace
+
+dsa_state dsa_status()
+{
+	namespace dsa = masync::dsa;
+	const fs::path base = "/sys/bus/dsa/devices";
+	dsa_state st;
+	st.devices = dsa_devices(base);
+	dsa::model_mode mode;
+	if (dsa::model_mode_from_env(&mode)) {
+		/* The model replaces every device, as in the mover's discovery. */
+		st.model = std::getenv("MASYNC_DSA_MODEL");
+		for (bool dedicated : {true, false})
+			st.queues.push_back(queue_of(dsa::model_wq_info(dedicated)));
+		return st;
+	}
+	for (const dsa::wq_info &w : dsa::discover_sysfs(base.c_str())) {
+		dsa_queue q = queue_of(w);
+		const char *why = nullptr;
+		if (dsa::open_hw_portal(w, &why) == nullptr)
+			q.blocked_by = why != nullptr ? why : "cannot be opened";
+		st.queues.push_back(q);
+	}
+	std::error_code ec;
+	if (!fs::is_directory(base, ec))
+		st.blocked_by = "no device (no " + base.string() + ": no DSA, or no idxd driver)";
+	else if (st.devices.empty())
+		st.blocked_by = "no device";
+	else if (st.queues.empty())
+		st.blocked_by = "no enabled user work queue on an enabled device";
+	else if (std::none_of(st.queues.begin(), st.queues.end(),
+	                      [](const dsa_queue &q) { return q.blocked_by.empty(); }))
+		st.blocked_by = st.queues.front().blocked_by;
+	return st;
 }
 
 path_probe probe_path(const std::string &path)
@@ -286,19 +311,31 @@ json machine_json()
 		json rj = json::object();
 		rj["name"] = r.name;
 		rj["persistence_domain"] = r.persistence_domain;
-		e["regions"].push(rj);
+		e["regions"].push_back(rj);
 	}
+	dsa_state dsa = dsa_status();
 	json &d = j["dsa"];
-	d = json::array();
-	for (const auto &dev : dsa_devices()) {
-		json dj = json::object();
-		dj["name"] = dev.name;
-		dj["state"] = dev.state;
-		dj["work_queues"] = dev.work_queues;
-		dj["enabled_work_queues"] = dev.enabled_work_queues;
-		dj["engines"] = dev.engines;
-		d.push(dj);
-	}
+	d["devices"] = json::array();
+	for (const auto &dev : dsa.devices)
+		d["devices"].push_back({{"name", dev.name},
+		                        {"state", dev.state},
+		                        {"work_queues", dev.work_queues},
+		                        {"enabled_work_queues", dev.enabled_work_queues},
+		                        {"engines", dev.engines}});
+	d["work_queues"] = json::array();
+	for (const auto &q : dsa.queues)
+		d["work_queues"].push_back(
+		    {{"name", q.name},
+		     {"mode", q.dedicated ? "dedicated" : "shared"},
+		     {"size", q.size},
+		     {"max_transfer_size", q.max_transfer},
+		     {"max_batch_size", q.max_batch},
+		     {"numa_node", q.numa_node},
+		     {"model", q.model},
+		     {"blocked_by", q.blocked_by.empty() ? json() : json(q.blocked_by)}});
+	d["model"] = dsa.model.empty() ? json() : json(dsa.model);
+	d["usable"] = dsa.blocked_by.empty();
+	d["blocked_by"] = dsa.blocked_by.empty() ? json() : json(dsa.blocked_by);
 	return j;
 }
 

@@ -2,25 +2,30 @@
 /* Copyright 2026, masync authors */
 
 /*
- * tools/mover.hpp -- the data movers the tool offers (`--mover`), owned.
+ * tools/mover.hpp -- the data movers the tool offers (`--mover`), owned
+ * through the C++ API (masync/mover.hpp, masync/dsa_mover.hpp).
  *
  *   default  libpmem2's own mover of each map (no struct vdm here: vdm()
  *            is nullptr and the map provides one)
  *   sync     the synchronous mover (the polling thread does the work)
  *   threads  the threads mover with --threads workers (0: one per CPU)
+ *   dml      the DSA mover, HARDWARE: every operation on a DSA work queue;
+ *            a failure (no usable queue) when there is none
+ *   auto     the DSA mover, AUTO: small operations on the CPU, large ones
+ *            on DSA, or on worker threads when there is no work queue
  *
  * A mover is created once per run and outlives every future on it; the
- * threads mover's workers stop when it is destroyed. Thread-safe as the
- * movers are.
+ * workers stop when it is destroyed. Thread-safe as the movers are.
  */
 #ifndef MASYNC_TOOLS_MOVER_HPP
 #define MASYNC_TOOLS_MOVER_HPP
 
-#include <memory>
-#include <string>
-#include <vector>
+#include <masync/dsa_mover.hpp>
+#include <masync/mover.hpp>
 
-struct vdm;
+#include <string>
+#include <variant>
+#include <vector>
 
 namespace masync::tool
 {
@@ -33,13 +38,10 @@ class mover
 
 	/* Creates the named mover; throws failure when it cannot. */
 	mover(const std::string &name, unsigned threads);
-	~mover();
-	mover(const mover &) = delete;
-	mover &operator=(const mover &) = delete;
 
 	const std::string &name() const { return name_; }
 	/* The mover to give libpmem2 or vdm_*; nullptr for "default". */
-	struct vdm *vdm() const { return vdm_; }
+	struct vdm *vdm() const;
 	/* "threads mover, 2 workers" and the like. */
 	std::string description() const;
 	/* Worker threads (0 unless threads). */
@@ -48,12 +50,15 @@ class mover
       private:
 	std::string name_;
 	unsigned threads_ = 0;
-	struct vdm *vdm_ = nullptr;
-	void *owned_ = nullptr;
+	std::variant<std::monostate, masync::sync_mover, masync::threads_mover, masync::dsa_mover>
+	    m_;
 };
 
-/* The mover the tool uses unless told: threads (default where it is missing). */
-const char *default_mover_name();
+/* The mover the tool uses unless told. */
+inline const char *default_mover_name()
+{
+	return "threads";
+}
 
 /* Online CPUs (at least 1). */
 unsigned cpu_count();

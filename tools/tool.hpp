@@ -6,9 +6,11 @@
  * subcommand registers itself, errors, sizes and times for people.
  *
  * Each subcommand (cmd_<name>.cpp) adds itself to the CLI11 application
- * with add_<name>_command(), which returns the function main() runs when
- * that subcommand was chosen. Exit status: 0 success, 1 failure (the
- * reason is on stderr), 2 bad usage (main() maps CLI11's errors to 2).
+ * with add_<name>_command(), which returns what main() runs when that
+ * subcommand was chosen, and the bound on what its parsed options may make
+ * it write (cli.hpp; the argument fuzzer holds every accepted command line
+ * to write_limit). Exit status: 0 success, 1 failure (the reason is on
+ * stderr), 2 bad usage (CLI11's errors and usage_error).
  *
  * Single-threaded except where a file says otherwise.
  */
@@ -25,12 +27,26 @@
 namespace masync::tool
 {
 
-using command_fn = std::function<int()>;
+/* A subcommand with its options parsed (into the closures' own state). */
+struct command {
+	/* Runs the job; its exit status. */
+	std::function<int()> run;
+	/*
+	 * The most bytes the parsed options may make the job write, in files and
+	 * in memory, beyond the copy of the input files it was given (copy
+	 * writes SRC's size into DST; nothing the options say adds to that
+	 * but its buffers). Computed from the options alone; runs nothing.
+	 */
+	std::function<std::uint64_t()> write_bound;
+};
 
-command_fn add_copy_command(CLI::App &app);
-command_fn add_info_command(CLI::App &app);
-command_fn add_bench_command(CLI::App &app);
-command_fn add_demo_command(CLI::App &app);
+/* No command line the tool accepts may make it write more than this. */
+constexpr std::uint64_t write_limit = std::uint64_t(4) << 40; /* 4 TiB */
+
+command add_copy_command(CLI::App &app);
+command add_info_command(CLI::App &app);
+command add_bench_command(CLI::App &app);
+command add_demo_command(CLI::App &app);
 
 /* A failure the user should read about: main() prints "masync: <what>" and exits 1. */
 struct failure : std::runtime_error {
@@ -55,11 +71,6 @@ std::string human_seconds(double seconds);
 
 /* Seconds on the monotonic clock. */
 double now_seconds();
-
-/* Whether the tool was built with the libraries a feature needs. */
-constexpr bool have_miniasync = MASYNC_TOOL_HAVE_MINIASYNC;
-constexpr bool have_pmem2 = MASYNC_TOOL_HAVE_PMEM2;
-constexpr bool have_async = MASYNC_TOOL_HAVE_ASYNC;
 
 } // namespace masync::tool
 

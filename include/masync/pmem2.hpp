@@ -10,6 +10,7 @@
  *   masync::pmem2::config  owns a struct pmem2_config (chainable setters)
  *   masync::pmem2::map     owns a struct pmem2_map (pmem2_map_new/delete):
  *     address(), size(), bytes(), store_granularity();
+ *     granularity_name() names a granularity ("BYTE", "CACHE_LINE", "PAGE");
  *     memcpy/memmove/memset/persist/flush/drain through the map's own
  *     functions (looked up once, when the map is made: a call per operation
  *     costs what the C function pointer call costs); deep_flush().
@@ -76,6 +77,27 @@ enum class granularity : int {
 	cache_line = PMEM2_GRANULARITY_CACHE_LINE,
 	page = PMEM2_GRANULARITY_PAGE,
 };
+
+/*
+ * The name of a store granularity: "BYTE", "CACHE_LINE" or "PAGE" (the
+ * words PMEM2_FORCE_GRANULARITY takes), "?" for any other value.
+ */
+constexpr const char *granularity_name(enum pmem2_granularity g) noexcept
+{
+	switch (g) {
+	case PMEM2_GRANULARITY_BYTE:
+		return "BYTE";
+	case PMEM2_GRANULARITY_CACHE_LINE:
+		return "CACHE_LINE";
+	case PMEM2_GRANULARITY_PAGE:
+		return "PAGE";
+	}
+	return "?";
+}
+constexpr const char *granularity_name(granularity g) noexcept
+{
+	return granularity_name(static_cast<enum pmem2_granularity>(g));
+}
 
 enum class sharing : int {
 	shared = PMEM2_SHARED,

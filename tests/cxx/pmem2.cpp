@@ -103,6 +103,25 @@ TEST(CxxPmem2, SourceFromFdAndAnon)
 	EXPECT_TRUE(src);
 }
 
+TEST(CxxPmem2, GranularityNames)
+{
+	using masync::pmem2::granularity;
+	using masync::pmem2::granularity_name;
+	/* The words PMEM2_FORCE_GRANULARITY takes, from either enum; usable at compile time. */
+	static_assert(granularity_name(granularity::byte)[0] == 'B');
+	EXPECT_STREQ(granularity_name(granularity::byte), "BYTE");
+	EXPECT_STREQ(granularity_name(granularity::cache_line), "CACHE_LINE");
+	EXPECT_STREQ(granularity_name(granularity::page), "PAGE");
+	EXPECT_STREQ(granularity_name(PMEM2_GRANULARITY_CACHE_LINE), "CACHE_LINE");
+	EXPECT_STREQ(granularity_name(static_cast<enum pmem2_granularity>(77)), "?");
+	masync::pmem2::source src = masync::pmem2::source::from_anon(4096);
+	masync::pmem2::config cfg;
+	cfg.set_required_store_granularity(granularity::page);
+	masync::pmem2::map m(cfg, src);
+	EXPECT_STREQ(granularity_name(m.store_granularity()),
+	             granularity_name(pmem2_map_get_store_granularity(m.native())));
+}
+
 TEST(CxxPmem2, ConfigSettersAndErrors)
 {
 	pm::config cfg;

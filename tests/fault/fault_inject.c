@@ -18,6 +18,14 @@
  * call in the process), or from the program: masync_fault_set(F, N) (a
  * program finds it with dlsym(RTLD_DEFAULT, ...) and counts from the set
  * call; N = 0 disarms), masync_fault_fired() says whether it fired.
+ * With MASYNC_FAULT_FROM=main, calls are counted (and failed) only from the
+ * program's main() on (the library wraps main through __libc_start_main):
+ * what fails during static initialisation cannot be handled by any C++
+ * program (a std::bad_alloc there ends in std::terminate), so a sweep of a
+ * program's own handling starts at main.
+ * Counting: with MASYNC_FAULT_COUNT=PATH the library writes, at exit, how
+ * many calls of the armed function it saw (arm it with a huge N to count
+ * them all): a sweep over N learns its range from one run.
  * Thread safety: counters are atomic; arming is meant to happen while no
  * other thread calls the interposed functions.
  */
@@ -55,6 +63,8 @@ static _Atomic int armed_fn;
 static _Atomic long armed_n;
 static _Atomic long calls;
 static _Atomic int fired;
+static _Atomic int from_main; /* MASYNC_FAULT_FROM=main */
+static _Atomic int in_main;
 
 int masync_fault_set(const char *fn, long n);
 int masync_fault_fired(void);
@@ -82,6 +92,9 @@ int masync_fault_fired(void)
 
 __attribute__((constructor)) static void fault_init(void)
 {
+	const char *from = getenv("MASYNC_FAULT_FROM");
+	if (from && strcmp(from, "main") == 0)
+		atomic_store(&from_main, 1);
 	const char *env = getenv("MASYNC_FAULT");
 	if (!env)
 		return;
@@ -94,10 +107,33 @@ __attribute__((constructor)) static void fault_init(void)
 	masync_fault_set(fn, strtol(colon + 1, NULL, 10));
 }
 
+__attribute__((destructor)) static void fault_report(void)
+{
+	const char *path = getenv("MASYNC_FAULT_COUNT");
+	if (!path)
+		return;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	char buf[24];
+	int i = (int)sizeof(buf);
+	unsigned long c = (unsigned long)atomic_load(&calls);
+	buf[--i] = '\n';
+	do
+		buf[--i] = (char)('0' + c % 10);
+	while ((c /= 10) != 0);
+	ssize_t w = write(fd, buf + i, sizeof(buf) - (size_t)i);
+	(void)w;
+	close(fd);
+}
+
 /* 1 when this call of fn is the one to fail. */
 static int should_fail(int fn)
 {
 	if (atomic_load_explicit(&armed_fn, memory_order_relaxed) != fn)
+		return 0;
+	if (atomic_load_explicit(&from_main, memory_order_relaxed) &&
+	    !atomic_load_explicit(&in_main, memory_order_relaxed))
 		return 0;
 	long c = atomic_fetch_add(&calls, 1) + 1;
 	if (c != atomic_load(&armed_n))
@@ -195,6 +231,26 @@ long syscall(long n, ...)
 		}
 	}
 	return real_syscall(n, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+typedef int (*main_fn)(int, char **, char **);
+static main_fn real_main;
+
+static int counting_main(int argc, char **argv, char **envp)
+{
+	atomic_store(&in_main, 1);
+	return real_main(argc, argv, envp);
+}
+
+int __libc_start_main(main_fn main, int argc, char **argv, void (*init)(void), void (*fini)(void),
+                      void (*rtld_fini)(void), void *stack_end);
+
+int __libc_start_main(main_fn main, int argc, char **argv, void (*init)(void), void (*fini)(void),
+                      void (*rtld_fini)(void), void *stack_end)
+{
+	REAL(__libc_start_main);
+	real_main = main;
+	return real___libc_start_main(counting_main, argc, argv, init, fini, rtld_fini, stack_end);
 }
 
 extern void *__libc_malloc(size_t size);

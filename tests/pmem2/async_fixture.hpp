@@ -13,6 +13,7 @@
 #include <libpmem2.h>
 
 #include <libminiasync.h>
+#include <masync/pmem2.hpp>
 
 #include "common/persistence_checker.hpp"
 
@@ -54,15 +55,7 @@ inline const char *mover_name(mover_kind m)
 
 inline const char *granularity_env(pmem2_granularity g)
 {
-	switch (g) {
-	case PMEM2_GRANULARITY_BYTE:
-		return "BYTE";
-	case PMEM2_GRANULARITY_CACHE_LINE:
-		return "CACHE_LINE";
-	case PMEM2_GRANULARITY_PAGE:
-		break;
-	}
-	return "PAGE";
+	return masync::pmem2::granularity_name(g);
 }
 
 /* A mover of one kind (nothing for map_default); deleted after the map. */

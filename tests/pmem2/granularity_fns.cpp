@@ -15,6 +15,7 @@
 #include "common/test_hook.hpp"
 
 #include <libpmem2.h>
+#include <masync/pmem2.hpp>
 
 #include <gtest/gtest.h>
 
@@ -44,14 +45,7 @@ const std::size_t offsets[] = {0, 7, 9, 63};
 
 const char *gran_name(pmem2_granularity g)
 {
-	switch (g) {
-	case PMEM2_GRANULARITY_BYTE:
-		return "BYTE";
-	case PMEM2_GRANULARITY_CACHE_LINE:
-		return "CACHE_LINE";
-	default:
-		return "PAGE";
-	}
+	return masync::pmem2::granularity_name(g);
 }
 
 /* A file of file_size random bytes mapped with the forced granularity. */

@@ -3,8 +3,7 @@
 # Copyright 2026, masync authors
 """Tests of the masync tool: they run the binary and check what it does.
 
-    tool_test.py --masync PATH [--have-pmem2 0|1] [--have-miniasync 0|1]
-                 [--small] CASE
+    tool_test.py --masync PATH [--small] CASE
 
 CASE is one of the functions named case_* below. Files are made under
 $MASYNC_TEST_DIR (default /dev/shm) in a private directory that is removed
@@ -85,11 +84,6 @@ def same_content(a, b):
                 return True
 
 
-def need_pmem2():
-    if not ARGS.have_pmem2:
-        raise Skip("masync was built without libpmem2")
-
-
 def expect_failure(args, words, user=None, no_dst=None, status=None, env=None):
     """The command fails (with `status` if given), says `words` on stderr,
     claims nothing on stdout."""
@@ -122,9 +116,8 @@ def case_help():
 
 
 def case_copy_sizes():
-    need_pmem2()
     sizes = [0, 1, 4095, (64 << 20) + 3]
-    movers = ["default", "sync", "threads"] if ARGS.have_miniasync else ["default"]
+    movers = ["default", "sync", "threads"]
     ways = [("--io", "map", "--mover", m) for m in movers] + [("--io", "write"), ("--io", "auto")]
     for size in sizes:
         src = make_file("src-%d" % size, size, seed=size + 7)
@@ -149,9 +142,8 @@ def case_copy_sizes():
     run("copy", "--chunk", "5000", big, dst, check=0)
     expect(same_content(big, dst), "5000-byte chunks: DST differs")
     os.unlink(dst)
-    if ARGS.have_miniasync:
-        run("copy", "--mover", "threads", "--threads", "3", "--chunk", "1M", big, dst, check=0)
-        expect(same_content(big, dst), "3 threads: DST differs")
+    run("copy", "--mover", "threads", "--threads", "3", "--chunk", "1M", big, dst, check=0)
+    expect(same_content(big, dst), "3 threads: DST differs")
     # An existing, larger DST is cut to SRC's size; a smaller one extended.
     small = path("src-4095")
     with open(dst, "wb") as f:
@@ -164,8 +156,32 @@ def case_copy_sizes():
     expect(os.path.getsize(dst) == 0, "DST not emptied by an empty SRC")
 
 
+def case_copy_dsa():
+    """--mover dml and auto: the DSA mover, on the model (clean, faults, busy)
+    and, for auto, without any queue; dml without a usable queue fails
+    cleanly and leaves no DST."""
+    src = make_file("src", 3 * 65536 + 123, seed=7)
+    for env, movers in (({}, ["auto"]), ({"MASYNC_DSA_MODEL": "1"}, ["auto", "dml"]),
+                        ({"MASYNC_DSA_MODEL": "faults"}, ["dml"]),
+                        ({"MASYNC_DSA_MODEL": "busy"}, ["dml"])):
+        for mover in movers:
+            dst = path("dst-%s-%s" % (mover, env.get("MASYNC_DSA_MODEL", "none")))
+            rc, out, err = run("copy", "--io", "map", "--mover", mover, "--chunk", "64K", src,
+                               dst, check=0, env=env)
+            expect(same_content(src, dst), "%s %s: DST differs" % (env, mover))
+            expect("DSA mover" in out, "%s %s: the report names no DSA mover:\n%s" %
+                   (env, mover, out))
+            if mover == "dml":
+                expect("model/wq0.0" in out, "dml on the model names no queue:\n%s" % out)
+    dsa = "/sys/bus/dsa/devices"
+    if not os.path.isdir(dsa) or not os.listdir(dsa):
+        dst = path("dst-dml-none")
+        expect_failure(["copy", "--io", "map", "--mover", "dml", src, dst],
+                       ["no usable Intel DSA work queue", "masync info"], no_dst=dst, status=1)
+    expect(temp_files(WORK) == [], "temporary files left: %s" % temp_files(WORK))
+
+
 def case_copy_errors():
-    need_pmem2()
     src = make_file("src", 10000)
     dst = path("dst")
     missing = path("no-such-file")
@@ -229,7 +245,6 @@ def case_copy_errors():
 def case_copy_no_space():
     """A destination on a full tmpfs: a private 1 MiB one mounted for the test
     (root only; skipped where mounting is not permitted)."""
-    need_pmem2()
     if os.geteuid() != 0 or shutil.which("mount") is None:
         raise Skip("mounting a private tmpfs needs root and mount(8)")
     small = path("small-tmpfs")
@@ -245,7 +260,7 @@ def case_copy_no_space():
         expect_failure(["copy", src, dst], ["no space"], no_dst=dst, status=1)
         # Past it (test hook): nothing is preallocated on tmpfs, so the copy
         # meets the full file system as a bus error in a mover's thread.
-        movers = ["default", "threads"] if ARGS.have_miniasync else ["default"]
+        movers = ["default", "threads"]
         for mover in movers:
             expect_failure(["copy", "--io", "map", "--mover", mover, src, dst], ["no space"],
                            no_dst=dst, status=1,
@@ -319,8 +334,12 @@ def case_sizes():
     expect_failure(["demo", WORK, "--threads", "2", "--mover", "sync"], ["--threads"],
                    status=2)
     # Sizes that parse but do not fit: refused before a byte is written.
-    for value in ("100T", "1E", "2E"):
+    for value in ("512G", "1T"):
         err = expect_failure(["demo", WORK, "-s", value], ["no space"], status=1)
+    # Beyond 1 TiB the demo refuses the size itself (what any accepted size
+    # may make it write stays within the tool's bound).
+    for value in ("1025G", "100T", "1E", "2E"):
+        err = expect_failure(["demo", WORK, "-s", value], ["too large"], status=2)
     expect(os.listdir(WORK) == ["src"], "demo left files behind: %s" % os.listdir(WORK))
     # Units: K, M, KiB, kb all mean powers of 1024.
     for value in ("8K", "8KiB", "8kb", "8192"):
@@ -336,7 +355,6 @@ def case_sizes():
 def case_demo_no_space():
     """The demo checks the free space before it writes: in a private 1 MiB
     tmpfs a 1 MiB demo (sample and copy: 2 MiB) is refused, nothing is left."""
-    need_pmem2()
     small = mount_small_tmpfs("small-tmpfs", "1M")
     try:
         err = expect_failure(["demo", small, "-s", "1M"], ["no space", "smaller --size"],
@@ -385,7 +403,6 @@ def interrupt_copy(src, dst, sig, extra=()):
 def case_copy_signals():
     """SIGINT and SIGTERM to a real copy: exit 130/143 with a message, the
     temporary file removed, DST absent (new) or holding its old content."""
-    need_pmem2()
     import signal as _signal
     src = make_file("src", 256 << 20, seed=11)
     dst = path("dst")
@@ -445,10 +462,16 @@ def case_info_json():
     nd = "/sys/bus/nd/devices"
     regions = [d for d in os.listdir(nd) if d.startswith("region")] if os.path.isdir(nd) else []
     expect(len(j["eadr"]["regions"]) == len(regions), "eadr regions differ from sysfs")
-    expect(isinstance(j["dsa"], list), "dsa is not a list")
     dsa = "/sys/bus/dsa/devices"
     devs = [d for d in os.listdir(dsa) if d.startswith("dsa")] if os.path.isdir(dsa) else []
-    expect(len(j["dsa"]) == len(devs), "dsa devices differ from sysfs")
+    expect(len(j["dsa"]["devices"]) == len(devs), "dsa devices differ from sysfs")
+    expect(isinstance(j["dsa"]["work_queues"], list) and isinstance(j["dsa"]["usable"], bool),
+           str(j["dsa"]))
+    expect(j["dsa"]["usable"] == (j["dsa"]["blocked_by"] is None), str(j["dsa"]))
+    if not devs:
+        expect(not j["dsa"]["usable"] and "no device" in j["dsa"]["blocked_by"], str(j["dsa"]))
+    for q in j["dsa"]["work_queues"]:
+        expect(q["mode"] in ("dedicated", "shared") and q["size"] > 0, str(q))
     expect("path" not in j, "a path reported without PATH")
     # Which libraries are in use: this tool links masync's statically.
     for lib in ("libpmem2", "libminiasync"):
@@ -470,24 +493,31 @@ def case_info_json():
     expect(j["path"]["path"] == WORK and j["path"]["probed_with_temporary_file"] is True,
            str(j["path"]))
     expect(os.listdir(WORK) == [], "info left its probe file behind: %s" % os.listdir(WORK))
-    if ARGS.have_pmem2:
-        expect(rc == 0, "info --json DIR failed: %s" % err)
-        expect(j["path"]["granularity"] in ("BYTE", "CACHE_LINE", "PAGE"), str(j["path"]))
-        if j["path"]["filesystem"] == "tmpfs":
-            expect(j["path"]["granularity"] == "PAGE", "tmpfs is not PAGE granularity")
-        f = make_file("probe-me", 8192)
-        rc, out, err = run("info", "--json", f, check=0)
-        j2 = json.loads(out)
-        expect(j2["path"]["probed_with_temporary_file"] is False, str(j2["path"]))
-        expect(j2["path"]["granularity"] == j["path"]["granularity"], str(j2["path"]))
-        expect(open(f, "rb").read() == open(f, "rb").read() and os.path.getsize(f) == 8192,
-               "info changed the file")
-        rc, out, err = run("info", WORK, check=0)
-        expect("granularity" in out and j["path"]["granularity"] in out, out)
-    else:
-        expect(rc != 0 and j["path"]["granularity"] is None, "no libpmem2, yet a granularity")
+    expect(rc == 0, "info --json DIR failed: %s" % err)
+    expect(j["path"]["granularity"] in ("BYTE", "CACHE_LINE", "PAGE"), str(j["path"]))
+    if j["path"]["filesystem"] == "tmpfs":
+        expect(j["path"]["granularity"] == "PAGE", "tmpfs is not PAGE granularity")
+    f = make_file("probe-me", 8192)
+    rc, out, err = run("info", "--json", f, check=0)
+    j2 = json.loads(out)
+    expect(j2["path"]["probed_with_temporary_file"] is False, str(j2["path"]))
+    expect(j2["path"]["granularity"] == j["path"]["granularity"], str(j2["path"]))
+    expect(open(f, "rb").read() == open(f, "rb").read() and os.path.getsize(f) == 8192,
+           "info changed the file")
+    rc, out, err = run("info", WORK, check=0)
+    expect("granularity" in out and j["path"]["granularity"] in out, out)
     rc, out, err = run("info", path("missing"))
     expect(rc != 0 and "cannot access" in err, "info on a missing path: rc %d %s" % (rc, err))
+    # The DSA model (MASYNC_DSA_MODEL) replaces every device: its two queues, usable.
+    rc, out, err = run("info", "--json", check=0, env={"MASYNC_DSA_MODEL": "1"})
+    m = json.loads(out)["dsa"]
+    expect(m["model"] == "1" and m["usable"] is True and m["blocked_by"] is None, str(m))
+    expect([q["mode"] for q in m["work_queues"]] == ["dedicated", "shared"], str(m))
+    expect(all(q["model"] and q["blocked_by"] is None and q["max_transfer_size"] > 0
+               for q in m["work_queues"]), str(m))
+    rc, out, err = run("info", check=0, env={"MASYNC_DSA_MODEL": "1"})
+    for word in ("model/wq0.0", "dedicated", "shared", "--mover dml  usable"):
+        expect(word in out, "info with the model does not say %r:\n%s" % (word, out))
     rc, out, err = run("info", check=0)
     for word in ("AVX-512F", "AVX2", "CLWB", "CLFLUSHOPT", "MOVDIR64B", "ENQCMD", "WAITPKG",
                  "eADR", "DSA", "libpmem2", "libminiasync", "linked statically"):
@@ -502,7 +532,8 @@ def bench_args():
 
 
 def case_bench_json():
-    rc, out, err = run(*(bench_args() + ["--json", "--dir", WORK]), check=0)
+    rc, out, err = run(*(bench_args() + ["--json", "--dir", WORK]), check=0,
+                       env={"MASYNC_DSA_MODEL": "1"})
     j = json.loads(out)  # JSON alone on stdout
     movers = j["movers"]
     expect(movers, "no mover results")
@@ -513,19 +544,20 @@ def case_bench_json():
         expect(row[0]["method"] == "memcpy" and abs(row[0]["ratio"] - 1.0) < 1e-9,
                "the baseline is not memcpy at ratio 1: %s" % row[0])
         names = [c["method"] for c in row]
-        if ARGS.have_miniasync:
-            expect("sync mover" in names and any(n.startswith("threads mover") for n in names),
-                   "movers missing at %d: %s" % (size, names))
+        expect("sync mover" in names and any(n.startswith("threads mover") for n in names),
+               "movers missing at %d: %s" % (size, names))
+        # The DSA mover: AUTO always, HARDWARE on the model's queue.
+        expect("DSA mover auto" in names and "DSA mover dml" in names,
+               "the DSA mover is missing at %d: %s" % (size, names))
         for c in row:
             expect(c["gib_per_s"] > 0 and c["ratio"] > 0, "empty measurement: %s" % c)
             expect(c["operation"] == "memcpy", str(c))
-    expect(j["pmem2"]["available"] == bool(ARGS.have_pmem2), str(j["pmem2"]))
-    if ARGS.have_pmem2:
-        res = j["pmem2"]["results"]
-        ops = {c["operation"] for c in res}
-        expect(ops == {"memcpy", "memset"}, "pmem2 operations: %s" % ops)
-        expect(all(c["gib_per_s"] > 0 for c in res), "an empty pmem2 measurement")
-        expect(j["pmem2"]["granularity"] in ("BYTE", "CACHE_LINE", "PAGE"), str(j["pmem2"]))
+    expect(j["pmem2"]["available"] is True, str(j["pmem2"]))
+    res = j["pmem2"]["results"]
+    ops = {c["operation"] for c in res}
+    expect(ops == {"memcpy", "memset"}, "pmem2 operations: %s" % ops)
+    expect(all(c["gib_per_s"] > 0 for c in res), "an empty pmem2 measurement")
+    expect(j["pmem2"]["granularity"] in ("BYTE", "CACHE_LINE", "PAGE"), str(j["pmem2"]))
     expect(j["config"]["quick"] is True, str(j["config"]))
     expect(isinstance(j["machine"]["cpu"]["avx2"], bool), "no machine description")
     expect(os.listdir(WORK) == [], "bench left files in --dir: %s" % os.listdir(WORK))
@@ -533,7 +565,7 @@ def case_bench_json():
     expect(len(lines) == 3 * len(sizes), "progress lines on stderr: %r" % err)
     # The table, for people.
     rc, out, err = run(*(bench_args() + ["--dir", WORK]), check=0)
-    expect("Movers against plain memcpy" in out and "memcpy" in out, out)
+    expect("Movers against plain memcpy" in out and "DSA mover auto" in out, out)
 
 
 def check_png(p):
@@ -563,7 +595,6 @@ def case_plot_png():
 
 
 def case_demo():
-    need_pmem2()
     rc, out, err = run("demo", WORK, "--size", "3M", check=0)
     for word in ("This machine", "granularity", "Copied", "Verified", "Removed"):
         expect(word in out, "demo output lacks %r:\n%s" % (word, out))
@@ -581,8 +612,6 @@ def main():
     global ARGS, WORK
     ap = argparse.ArgumentParser()
     ap.add_argument("--masync", required=True)
-    ap.add_argument("--have-pmem2", type=int, default=1)
-    ap.add_argument("--have-miniasync", type=int, default=1)
     ap.add_argument("--small", action="store_true")
     ap.add_argument("case")
     ARGS = ap.parse_args()
