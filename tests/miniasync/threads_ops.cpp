@@ -386,7 +386,15 @@ void *slow_worker_memcpy(void *d, const void *s, std::size_t n, unsigned flags)
 {
 	(void)flags;
 	if (std::this_thread::get_id() == help_caller) {
-		help_by_caller.fetch_add(1);
+		/* The caller's first chunk waits (bounded) for a worker to take one,
+		 * so on a loaded machine the caller cannot copy every chunk before
+		 * a worker is scheduled: both sides helping is then certain. */
+		if (help_by_caller.fetch_add(1) == 0) {
+			auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+			while (help_by_workers.load() == 0 &&
+			       std::chrono::steady_clock::now() < until)
+				std::this_thread::yield();
+		}
 	} else {
 		help_by_workers.fetch_add(1);
 		std::this_thread::sleep_for(std::chrono::milliseconds(2));
