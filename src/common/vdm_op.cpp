@@ -86,9 +86,4 @@ void run_range(const op &o, std::size_t offset, std::size_t len, const custom_fn
 	}
 }
 
-void fence() noexcept
-{
-	mem::drain();
-}
-
 } // namespace masync::vdm_op

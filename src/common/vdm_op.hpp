@@ -28,7 +28,7 @@
  *                  VDM_F_MEM_DURABLE the range is then written back, unless
  *                  the function was declared durable.
  *   needs_fence()  whether the op needs a store fence before completion.
- *   finish()       that closing fence (mem::drain) when needed.
+ *   finish()       that closing fence (store_fence) when needed.
  *   run()          run_range over the whole op, then finish().
  *   fill_output()  struct vdm_operation_output for an op and its result:
  *                  type as given, result, and the destination pointer, or
@@ -43,6 +43,8 @@
  */
 #ifndef MASYNC_COMMON_VDM_OP_HPP
 #define MASYNC_COMMON_VDM_OP_HPP
+
+#include "common/flush.hpp"
 
 #include <libminiasync/data_mover_threads.h>
 #include <libminiasync/vdm.h>
@@ -136,14 +138,11 @@ inline bool needs_fence(const op &o) noexcept
 	return o.type == VDM_OPERATION_FLUSH || (o.flags & VDM_F_VALID_FLAGS) != 0;
 }
 
-/* The store fence (mem::drain) that completes what run_range left pending. */
-void fence() noexcept;
-
-/* The closing fence of `o`, when it needs one. */
+/* The closing fence of `o` (store_fence), when it needs one. */
 inline void finish(const op &o) noexcept
 {
 	if (needs_fence(o))
-		fence();
+		store_fence();
 }
 
 /* The whole operation on this thread, fenced. */
