@@ -27,6 +27,9 @@
  *                  instead, with the op's flags (low 32 bits); with
  *                  VDM_F_MEM_DURABLE the range is then written back, unless
  *                  the function was declared durable.
+ *   run_kernel()   the same through the kernels with flags the mover
+ *                  chose (libpmem2's default mover: by the map's
+ *                  granularity).
  *   needs_fence()  whether the op needs a store fence before completion.
  *   finish()       that closing fence (store_fence) when needed.
  *   run()          run_range over the whole op, then finish().
@@ -88,6 +91,15 @@ inline int raw_type(const struct vdm_operation &o) noexcept
 	return t;
 }
 
+/* The fields of a memcpy or memmove operation (same names in both). */
+template <typename Data> inline void take_copy(const Data &d, op &out) noexcept
+{
+	out.dst = d.dest;
+	out.src = d.src;
+	out.n = d.n;
+	out.flags = d.flags;
+}
+
 /* Validates and flattens `o` into `out`; see the header comment. */
 inline vdm_operation_result flatten(const struct vdm_operation &o, op &out,
                                     std::uint64_t extra_flags = 0) noexcept
@@ -95,16 +107,10 @@ inline vdm_operation_result flatten(const struct vdm_operation &o, op &out,
 	out = op{};
 	switch (raw_type(o)) {
 	case VDM_OPERATION_MEMCPY:
-		out.dst = o.data.memcpy.dest;
-		out.src = o.data.memcpy.src;
-		out.n = o.data.memcpy.n;
-		out.flags = o.data.memcpy.flags;
+		take_copy(o.data.memcpy, out);
 		break;
 	case VDM_OPERATION_MEMMOVE:
-		out.dst = o.data.memmove.dest;
-		out.src = o.data.memmove.src;
-		out.n = o.data.memmove.n;
-		out.flags = o.data.memmove.flags;
+		take_copy(o.data.memmove, out);
 		break;
 	case VDM_OPERATION_MEMSET:
 		out.dst = o.data.memset.str;
@@ -131,6 +137,15 @@ inline vdm_operation_result flatten(const struct vdm_operation &o, op &out,
 /* Runs [offset, offset + len) of `o` (no fence); fns may be nullptr. */
 void run_range(const op &o, std::size_t offset, std::size_t len,
                const custom_fns *fns = nullptr) noexcept;
+
+/*
+ * Runs [offset, offset + len) of `o` through the kernels with kernel flags
+ * `kflags` (common/kernels.hpp) chosen by the caller, whatever o's vdm
+ * flags say: for a mover whose destination's needs (e.g. a libpmem2 map's
+ * granularity) decide the kernel. FLUSH writes the range back; no fence
+ * unless kflags ask for one.
+ */
+void run_kernel(const op &o, std::size_t offset, std::size_t len, unsigned kflags) noexcept;
 
 /* Whether `o` needs a store fence before its completion is published. */
 inline bool needs_fence(const op &o) noexcept

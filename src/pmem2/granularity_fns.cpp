@@ -33,6 +33,18 @@ static_assert(PMEM2_F_MEM_NODRAIN == mem::nodrain && PMEM2_F_MEM_NONTEMPORAL == 
 
 constexpr unsigned valid = PMEM2_F_MEM_VALID_FLAGS;
 
+/* CACHE_LINE: the kernels as they are. */
+inline unsigned cache_line_flags(unsigned flags)
+{
+	return flags & valid;
+}
+
+/* BYTE: never a write-back. */
+inline unsigned byte_flags(unsigned flags)
+{
+	return (flags & valid) | mem::no_line_flush;
+}
+
 /* PAGE: the kernel's flags, and whether msync follows. */
 inline unsigned page_flags(std::size_t len, unsigned flags)
 {
@@ -46,22 +58,22 @@ inline unsigned page_flags(std::size_t len, unsigned flags)
 
 void *memmove_cache_line(void *dest, const void *src, std::size_t len, unsigned flags)
 {
-	return mem::move(dest, src, len, flags & valid);
+	return mem::move(dest, src, len, cache_line_flags(flags));
 }
 
 void *memset_cache_line(void *dest, int c, std::size_t len, unsigned flags)
 {
-	return mem::set(dest, c, len, flags & valid);
+	return mem::set(dest, c, len, cache_line_flags(flags));
 }
 
 void *memmove_byte(void *dest, const void *src, std::size_t len, unsigned flags)
 {
-	return mem::move(dest, src, len, (flags & valid) | mem::no_line_flush);
+	return mem::move(dest, src, len, byte_flags(flags));
 }
 
 void *memset_byte(void *dest, int c, std::size_t len, unsigned flags)
 {
-	return mem::set(dest, c, len, (flags & valid) | mem::no_line_flush);
+	return mem::set(dest, c, len, byte_flags(flags));
 }
 
 void *memmove_page(void *dest, const void *src, std::size_t len, unsigned flags)
@@ -82,6 +94,20 @@ void *memset_page(void *dest, int c, std::size_t len, unsigned flags)
 	if (!(flags & PMEM2_F_MEM_NOFLUSH))
 		sync_pages(dest, len);
 	return dest;
+}
+
+mem_plan plan_for(pmem2_granularity g, std::size_t len, unsigned flags, bool durable) noexcept
+{
+	const bool noflush = flags & PMEM2_F_MEM_NOFLUSH;
+	if (g == PMEM2_GRANULARITY_PAGE) /* msync unless NOFLUSH; durable: always */
+		return {page_flags(len, flags), durable || !noflush};
+	unsigned f =
+	    g == PMEM2_GRANULARITY_CACHE_LINE ? cache_line_flags(flags) : byte_flags(flags);
+	if (!durable)
+		return {f, false};
+	if (noflush) /* plain stores, then the map's persist (write-backs and/or a fence) */
+		return {f, true};
+	return {f & ~mem::nodrain, false}; /* the kernel's own closing fence */
 }
 
 } // namespace masync::pmem2

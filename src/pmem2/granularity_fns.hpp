@@ -8,9 +8,13 @@
  * len == 0 (and dest == src for memmove) does nothing, the result is dest,
  * 8-byte-aligned destinations and lengths get no store narrower than 8
  * bytes. Thread-safe; no allocation or lock (PAGE: see persist.hpp).
+ * plan_for() gives the same choice to the default mover, which runs it
+ * through the operation core (common/vdm_op.hpp).
  */
 #ifndef MASYNC_PMEM2_GRANULARITY_FNS_HPP
 #define MASYNC_PMEM2_GRANULARITY_FNS_HPP
+
+#include <libpmem2.h>
 
 #include <cstddef>
 
@@ -23,6 +27,21 @@ void *memmove_byte(void *dest, const void *src, std::size_t len, unsigned flags)
 void *memset_byte(void *dest, int c, std::size_t len, unsigned flags);
 void *memmove_page(void *dest, const void *src, std::size_t len, unsigned flags);
 void *memset_page(void *dest, int c, std::size_t len, unsigned flags);
+
+/*
+ * How the map's default mover runs a copy, move or fill of len bytes with
+ * the caller's PMEM2_F_MEM_* flags on a map of granularity g: the kernel
+ * flags (common/kernels.hpp) the functions above would use, and whether the
+ * map's persist function must follow. With `durable` (VDM_F_MEM_DURABLE)
+ * the data is durable when both are done, whatever NODRAIN or NOFLUSH
+ * said; without it, the result is what the map's function with those
+ * flags leaves. Pure; any thread.
+ */
+struct mem_plan {
+	unsigned kflags;
+	bool persist;
+};
+mem_plan plan_for(pmem2_granularity g, std::size_t len, unsigned flags, bool durable) noexcept;
 
 } // namespace masync::pmem2
 
