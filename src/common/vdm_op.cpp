@@ -68,27 +68,6 @@ void run_plain(const op &o, char *d, const char *s, std::size_t len) noexcept
 
 } // namespace
 
-void run_kernel(const op &o, std::size_t offset, std::size_t len, unsigned kflags) noexcept
-{
-	if (len == 0)
-		return;
-	char *d = static_cast<char *>(o.dst) + offset;
-	switch (o.type) {
-	case VDM_OPERATION_MEMCPY:
-	case VDM_OPERATION_MEMMOVE:
-		mem::move(d, static_cast<const char *>(o.src) + offset, len, kflags);
-		break;
-	case VDM_OPERATION_MEMSET:
-		mem::set(d, o.c, len, kflags);
-		break;
-	case VDM_OPERATION_FLUSH:
-		mem::flush(d, len);
-		break;
-	default:
-		break;
-	}
-}
-
 void run_range(const op &o, std::size_t offset, std::size_t len, const custom_fns *fns) noexcept
 {
 	if (len == 0)

@@ -48,6 +48,7 @@
 #define MASYNC_COMMON_VDM_OP_HPP
 
 #include "common/flush.hpp"
+#include "common/kernels.hpp"
 
 #include <libminiasync/data_mover_threads.h>
 #include <libminiasync/vdm.h>
@@ -145,7 +146,26 @@ void run_range(const op &o, std::size_t offset, std::size_t len,
  * granularity) decide the kernel. FLUSH writes the range back; no fence
  * unless kflags ask for one.
  */
-void run_kernel(const op &o, std::size_t offset, std::size_t len, unsigned kflags) noexcept;
+inline void run_kernel(const op &o, std::size_t offset, std::size_t len, unsigned kflags) noexcept
+{
+	if (len == 0)
+		return;
+	char *d = static_cast<char *>(o.dst) + offset;
+	switch (o.type) {
+	case VDM_OPERATION_MEMCPY:
+	case VDM_OPERATION_MEMMOVE:
+		mem::move(d, static_cast<const char *>(o.src) + offset, len, kflags);
+		break;
+	case VDM_OPERATION_MEMSET:
+		mem::set(d, o.c, len, kflags);
+		break;
+	case VDM_OPERATION_FLUSH:
+		mem::flush(d, len);
+		break;
+	default:
+		break;
+	}
+}
 
 /* Whether `o` needs a store fence before its completion is published. */
 inline bool needs_fence(const op &o) noexcept

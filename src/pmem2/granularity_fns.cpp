@@ -31,29 +31,6 @@ static_assert(PMEM2_F_MEM_NODRAIN == mem::nodrain && PMEM2_F_MEM_NONTEMPORAL == 
               PMEM2_F_MEM_TEMPORAL == mem::temporal && PMEM2_F_MEM_WC == mem::wc &&
               PMEM2_F_MEM_WB == mem::wb && PMEM2_F_MEM_NOFLUSH == mem::noflush);
 
-constexpr unsigned valid = PMEM2_F_MEM_VALID_FLAGS;
-
-/* CACHE_LINE: the kernels as they are. */
-inline unsigned cache_line_flags(unsigned flags)
-{
-	return flags & valid;
-}
-
-/* BYTE: never a write-back. */
-inline unsigned byte_flags(unsigned flags)
-{
-	return (flags & valid) | mem::no_line_flush;
-}
-
-/* PAGE: the kernel's flags, and whether msync follows. */
-inline unsigned page_flags(std::size_t len, unsigned flags)
-{
-	unsigned f = (flags & valid) | mem::no_line_flush | mem::nodrain;
-	if (!(flags & PMEM2_F_MEM_NOFLUSH) && mem::stores_nt(len, f))
-		f &= ~mem::nodrain; /* non-temporal stores must be fenced before msync */
-	return f;
-}
-
 } // namespace
 
 void *memmove_cache_line(void *dest, const void *src, std::size_t len, unsigned flags)
@@ -94,20 +71,6 @@ void *memset_page(void *dest, int c, std::size_t len, unsigned flags)
 	if (!(flags & PMEM2_F_MEM_NOFLUSH))
 		sync_pages(dest, len);
 	return dest;
-}
-
-mem_plan plan_for(pmem2_granularity g, std::size_t len, unsigned flags, bool durable) noexcept
-{
-	const bool noflush = flags & PMEM2_F_MEM_NOFLUSH;
-	if (g == PMEM2_GRANULARITY_PAGE) /* msync unless NOFLUSH; durable: always */
-		return {page_flags(len, flags), durable || !noflush};
-	unsigned f =
-	    g == PMEM2_GRANULARITY_CACHE_LINE ? cache_line_flags(flags) : byte_flags(flags);
-	if (!durable)
-		return {f, false};
-	if (noflush) /* plain stores, then the map's persist (write-backs and/or a fence) */
-		return {f, true};
-	return {f & ~mem::nodrain, false}; /* the kernel's own closing fence */
 }
 
 } // namespace masync::pmem2

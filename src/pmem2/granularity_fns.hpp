@@ -16,6 +16,8 @@
 
 #include <libpmem2.h>
 
+#include "common/kernels.hpp"
+
 #include <cstddef>
 
 namespace masync::pmem2
@@ -41,7 +43,46 @@ struct mem_plan {
 	unsigned kflags;
 	bool persist;
 };
-mem_plan plan_for(pmem2_granularity g, std::size_t len, unsigned flags, bool durable) noexcept;
+
+/* The kernel flags of each granularity's functions (PAGE: before its msync), from PMEM2_F_MEM_*
+ * bits. */
+inline constexpr unsigned valid_mem_flags = PMEM2_F_MEM_VALID_FLAGS;
+
+/* CACHE_LINE: the kernels as they are. */
+inline unsigned cache_line_flags(unsigned flags)
+{
+	return flags & valid_mem_flags;
+}
+
+/* BYTE: never a write-back. */
+inline unsigned byte_flags(unsigned flags)
+{
+	return (flags & valid_mem_flags) | mem::no_line_flush;
+}
+
+/* PAGE: the kernel's flags, and whether msync follows. */
+inline unsigned page_flags(std::size_t len, unsigned flags)
+{
+	unsigned f = (flags & valid_mem_flags) | mem::no_line_flush | mem::nodrain;
+	if (!(flags & PMEM2_F_MEM_NOFLUSH) && mem::stores_nt(len, f))
+		f &= ~mem::nodrain; /* non-temporal stores must be fenced before msync */
+	return f;
+}
+
+inline mem_plan plan_for(pmem2_granularity g, std::size_t len, unsigned flags,
+                         bool durable) noexcept
+{
+	const bool noflush = flags & PMEM2_F_MEM_NOFLUSH;
+	if (g == PMEM2_GRANULARITY_PAGE) /* msync unless NOFLUSH; durable: always */
+		return {page_flags(len, flags), durable || !noflush};
+	unsigned f =
+	    g == PMEM2_GRANULARITY_CACHE_LINE ? cache_line_flags(flags) : byte_flags(flags);
+	if (!durable)
+		return {f, false};
+	if (noflush) /* plain stores, then the map's persist (write-backs and/or a fence) */
+		return {f, true};
+	return {f & ~mem::nodrain, false}; /* the kernel's own closing fence */
+}
 
 } // namespace masync::pmem2
 
