@@ -41,17 +41,9 @@ flush_kind flush_instruction()
 
 const char *flush_kind_name(flush_kind k)
 {
-	switch (k) {
-	case flush_kind::clwb:
-		return "clwb";
-	case flush_kind::clflushopt:
-		return "clflushopt";
-	case flush_kind::clflush:
-		return "clflush";
-	case flush_kind::none:
-		break;
-	}
-	return "none";
+	static constexpr const char *names[] = {"none", "clflush", "clflushopt", "clwb"};
+	const auto i = static_cast<unsigned>(k);
+	return i < 4 ? names[i] : "none";
 }
 
 void flush_line_counted(const void *addr)

@@ -11,7 +11,9 @@
  * anything: call store_fence() afterwards to make the write-backs (and any
  * non-temporal stores) complete before later stores.
  * All functions are thread-safe, lock-free and make no system call.
- * Both flush_range and store_fence are counted by common/test_hook.hpp.
+ * store_fence() is the project's one store fence: kernels, movers and
+ * libpmem2 all fence through it. Both flush_range and store_fence are
+ * counted by common/test_hook.hpp.
  */
 #ifndef MASYNC_COMMON_FLUSH_HPP
 #define MASYNC_COMMON_FLUSH_HPP
@@ -19,6 +21,7 @@
 #include "common/persistence_checker_hooks.hpp"
 #include "common/test_hook.hpp"
 
+#include <atomic>
 #include <cstddef>
 
 namespace masync
@@ -50,7 +53,7 @@ inline void store_fence()
 #if defined(__x86_64__)
 	__asm__ __volatile__("sfence" ::: "memory");
 #else
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	std::atomic_thread_fence(std::memory_order_seq_cst);
 #endif
 	test_hook::count_fence();
 	persistence_checker::note_fence(); /* nothing unless built with the checker */

@@ -180,11 +180,6 @@ void flush(const void *addr, std::size_t n)
 	flush_range(addr, n);
 }
 
-void drain()
-{
-	store_fence();
-}
-
 const choice &chosen()
 {
 	return cfg().pub;

@@ -25,7 +25,7 @@
  *                sizes >= movnt_threshold(), stored non-temporally, which
  *                needs no write-back); then one store fence. On return the
  *                data is durable on a CACHE_LINE-granularity platform.
- *   nodrain      skip the final fence (call drain() later).
+ *   nodrain      skip the final fence (call store_fence() later).
  *   noflush      plain temporal stores, no write-back, no fence: memmove /
  *                memset that keeps the 8-byte-store guarantee.
  *   no_line_flush  (masync only) never write back lines, but still choose
@@ -42,13 +42,13 @@
  *   VDM_F_MEM_DURABLE                     0
  *   VDM_F_NO_CACHE_HINT                   nontemporal | no_line_flush
  *   VDM_F_MEM_DURABLE | VDM_F_NO_CACHE_HINT   nontemporal
- *   and a VDM flush operation is flush() + drain().
+ *   and a VDM flush operation is flush() + store_fence().
  *
  * Guarantees: copy and move are both safe for any overlap; n == 0 or
  * dst == src (for copy/move) does nothing at all; the return value is dst;
  * when dst and n are multiples of 8, every store is at least 8 bytes wide.
  * Non-temporal stores are only ordered by the fence: with nodrain, the caller
- * must drain() before relying on them.
+ * must store_fence() (common/flush.hpp) before relying on them.
  *
  * Thread safety: all functions may be called concurrently; none allocates,
  * locks or makes a system call (the first call reads the environment).
@@ -82,8 +82,6 @@ bool stores_nt(std::size_t n, unsigned flags);
 
 /* Writes back the lines of [addr, addr + n) (flush_range), no fence. */
 void flush(const void *addr, std::size_t n);
-/* The fence that makes earlier write-backs and non-temporal stores durable. */
-void drain();
 
 /* What the process chose (for tests, benchmarks and diagnostics). */
 struct choice {

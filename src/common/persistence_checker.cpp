@@ -6,6 +6,7 @@
  * persistence_checker.hpp (compiled to nothing without the build option).
  */
 #include "common/persistence_checker.hpp"
+#include "common/granularity_name.hpp"
 
 #ifdef MASYNC_PERSISTENCE_CHECKER
 
@@ -276,19 +277,6 @@ bool own_unfenced(const thread_state &me, std::uintptr_t addr, std::uint64_t s0)
 	return false;
 }
 
-const char *granularity_name(granularity g)
-{
-	switch (g) {
-	case granularity::byte:
-		return "BYTE";
-	case granularity::cache_line:
-		return "CACHE_LINE";
-	case granularity::page:
-		return "PAGE";
-	}
-	return "?";
-}
-
 void record(global_state &g, const operation &op, std::uintptr_t bad, const char *reason)
 {
 	auto b = reinterpret_cast<std::uintptr_t>(op.dest);
@@ -296,7 +284,8 @@ void record(global_state &g, const operation &op, std::uintptr_t bad, const char
 	std::fprintf(stderr,
 	             "persistence checker: %s [0x%" PRIxPTR ", 0x%" PRIxPTR ") at %s "
 	             "granularity: byte 0x%" PRIxPTR " (offset %" PRIuPTR ") not durable: %s\n",
-	             op.name, b, e, granularity_name(op.gran), bad, bad - b, reason);
+	             op.name, b, e, granularity_name(static_cast<int>(op.gran)), bad, bad - b,
+	             reason);
 	try {
 		std::lock_guard guard(g.found_lock);
 		g.found.push_back({op.name, b, e, bad, op.gran, reason});

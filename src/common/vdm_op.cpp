@@ -31,11 +31,39 @@ unsigned kernel_flags(std::uint64_t vdm_flags) noexcept
 	return mem::nodrain; /* durable: write back as it goes */
 }
 
-/* After a custom function: write back unless it is durable itself. */
-void after_custom(void *d, std::size_t n, std::uint64_t flags, bool durable) noexcept
+/* Runs a custom function for o's type, if there is one; false if not. */
+bool run_custom(const op &o, char *d, const char *s, std::size_t len,
+                const custom_fns &fns) noexcept
 {
-	if ((flags & VDM_F_MEM_DURABLE) && !durable)
-		mem::flush(d, n);
+	const auto f32 = static_cast<unsigned>(o.flags);
+	bool durable;
+	if (o.type == VDM_OPERATION_MEMCPY && fns.cpy != nullptr) {
+		fns.cpy(d, s, len, f32);
+		durable = fns.cpy_durable;
+	} else if (o.type == VDM_OPERATION_MEMMOVE && fns.mov != nullptr) {
+		fns.mov(d, s, len, f32);
+		durable = fns.mov_durable;
+	} else if (o.type == VDM_OPERATION_MEMSET && fns.set != nullptr) {
+		fns.set(d, o.c, len, f32);
+		durable = fns.set_durable;
+	} else {
+		return false;
+	}
+	/* With VDM_F_MEM_DURABLE, write back unless the function is durable itself. */
+	if ((o.flags & VDM_F_MEM_DURABLE) && !durable)
+		mem::flush(d, len);
+	return true;
+}
+
+/* A plain (no vdm flag) copy, move or fill: the C library. */
+void run_plain(const op &o, char *d, const char *s, std::size_t len) noexcept
+{
+	if (o.type == VDM_OPERATION_MEMCPY)
+		std::memcpy(d, s, len);
+	else if (o.type == VDM_OPERATION_MEMMOVE)
+		std::memmove(d, s, len);
+	else if (o.type == VDM_OPERATION_MEMSET)
+		std::memset(d, o.c, len);
 }
 
 } // namespace
@@ -44,51 +72,18 @@ void run_range(const op &o, std::size_t offset, std::size_t len, const custom_fn
 {
 	if (len == 0)
 		return;
+	if (o.type == VDM_OPERATION_FLUSH) {
+		run_kernel(o, offset, len, 0); /* write-back */
+		return;
+	}
 	char *d = static_cast<char *>(o.dst) + offset;
 	const char *s = static_cast<const char *>(o.src) + (o.src ? offset : 0);
-	const auto f32 = static_cast<unsigned>(o.flags);
-	switch (o.type) {
-	case VDM_OPERATION_MEMCPY:
-		if (fns != nullptr && fns->cpy != nullptr) {
-			fns->cpy(d, s, len, f32);
-			after_custom(d, len, o.flags, fns->cpy_durable);
-		} else if ((o.flags & VDM_F_VALID_FLAGS) == 0) {
-			std::memcpy(d, s, len);
-		} else {
-			mem::move(d, s, len, kernel_flags(o.flags));
-		}
-		break;
-	case VDM_OPERATION_MEMMOVE:
-		if (fns != nullptr && fns->mov != nullptr) {
-			fns->mov(d, s, len, f32);
-			after_custom(d, len, o.flags, fns->mov_durable);
-		} else if ((o.flags & VDM_F_VALID_FLAGS) == 0) {
-			std::memmove(d, s, len);
-		} else {
-			mem::move(d, s, len, kernel_flags(o.flags));
-		}
-		break;
-	case VDM_OPERATION_MEMSET:
-		if (fns != nullptr && fns->set != nullptr) {
-			fns->set(d, o.c, len, f32);
-			after_custom(d, len, o.flags, fns->set_durable);
-		} else if ((o.flags & VDM_F_VALID_FLAGS) == 0) {
-			std::memset(d, o.c, len);
-		} else {
-			mem::set(d, o.c, len, kernel_flags(o.flags));
-		}
-		break;
-	case VDM_OPERATION_FLUSH:
-		mem::flush(d, len);
-		break;
-	default:
-		break;
-	}
-}
-
-void fence() noexcept
-{
-	mem::drain();
+	if (fns != nullptr && run_custom(o, d, s, len, *fns))
+		return;
+	if ((o.flags & VDM_F_VALID_FLAGS) == 0)
+		run_plain(o, d, s, len);
+	else
+		run_kernel(o, offset, len, kernel_flags(o.flags));
 }
 
 } // namespace masync::vdm_op

@@ -27,8 +27,11 @@
  *                  instead, with the op's flags (low 32 bits); with
  *                  VDM_F_MEM_DURABLE the range is then written back, unless
  *                  the function was declared durable.
+ *   run_kernel()   the same through the kernels with flags the mover
+ *                  chose (libpmem2's default mover: by the map's
+ *                  granularity).
  *   needs_fence()  whether the op needs a store fence before completion.
- *   finish()       that closing fence (mem::drain) when needed.
+ *   finish()       that closing fence (store_fence) when needed.
  *   run()          run_range over the whole op, then finish().
  *   fill_output()  struct vdm_operation_output for an op and its result:
  *                  type as given, result, and the destination pointer, or
@@ -43,6 +46,9 @@
  */
 #ifndef MASYNC_COMMON_VDM_OP_HPP
 #define MASYNC_COMMON_VDM_OP_HPP
+
+#include "common/flush.hpp"
+#include "common/kernels.hpp"
 
 #include <libminiasync/data_mover_threads.h>
 #include <libminiasync/vdm.h>
@@ -86,6 +92,15 @@ inline int raw_type(const struct vdm_operation &o) noexcept
 	return t;
 }
 
+/* The fields of a memcpy or memmove operation (same names in both). */
+template <typename Data> inline void take_copy(const Data &d, op &out) noexcept
+{
+	out.dst = d.dest;
+	out.src = d.src;
+	out.n = d.n;
+	out.flags = d.flags;
+}
+
 /* Validates and flattens `o` into `out`; see the header comment. */
 inline vdm_operation_result flatten(const struct vdm_operation &o, op &out,
                                     std::uint64_t extra_flags = 0) noexcept
@@ -93,16 +108,10 @@ inline vdm_operation_result flatten(const struct vdm_operation &o, op &out,
 	out = op{};
 	switch (raw_type(o)) {
 	case VDM_OPERATION_MEMCPY:
-		out.dst = o.data.memcpy.dest;
-		out.src = o.data.memcpy.src;
-		out.n = o.data.memcpy.n;
-		out.flags = o.data.memcpy.flags;
+		take_copy(o.data.memcpy, out);
 		break;
 	case VDM_OPERATION_MEMMOVE:
-		out.dst = o.data.memmove.dest;
-		out.src = o.data.memmove.src;
-		out.n = o.data.memmove.n;
-		out.flags = o.data.memmove.flags;
+		take_copy(o.data.memmove, out);
 		break;
 	case VDM_OPERATION_MEMSET:
 		out.dst = o.data.memset.str;
@@ -130,20 +139,45 @@ inline vdm_operation_result flatten(const struct vdm_operation &o, op &out,
 void run_range(const op &o, std::size_t offset, std::size_t len,
                const custom_fns *fns = nullptr) noexcept;
 
+/*
+ * Runs [offset, offset + len) of `o` through the kernels with kernel flags
+ * `kflags` (common/kernels.hpp) chosen by the caller, whatever o's vdm
+ * flags say: for a mover whose destination's needs (e.g. a libpmem2 map's
+ * granularity) decide the kernel. FLUSH writes the range back; no fence
+ * unless kflags ask for one.
+ */
+inline void run_kernel(const op &o, std::size_t offset, std::size_t len, unsigned kflags) noexcept
+{
+	if (len == 0)
+		return;
+	char *d = static_cast<char *>(o.dst) + offset;
+	switch (o.type) {
+	case VDM_OPERATION_MEMCPY:
+	case VDM_OPERATION_MEMMOVE:
+		mem::move(d, static_cast<const char *>(o.src) + offset, len, kflags);
+		break;
+	case VDM_OPERATION_MEMSET:
+		mem::set(d, o.c, len, kflags);
+		break;
+	case VDM_OPERATION_FLUSH:
+		mem::flush(d, len);
+		break;
+	default:
+		break;
+	}
+}
+
 /* Whether `o` needs a store fence before its completion is published. */
 inline bool needs_fence(const op &o) noexcept
 {
 	return o.type == VDM_OPERATION_FLUSH || (o.flags & VDM_F_VALID_FLAGS) != 0;
 }
 
-/* The store fence (mem::drain) that completes what run_range left pending. */
-void fence() noexcept;
-
-/* The closing fence of `o`, when it needs one. */
+/* The closing fence of `o` (store_fence), when it needs one. */
 inline void finish(const op &o) noexcept
 {
 	if (needs_fence(o))
-		fence();
+		store_fence();
 }
 
 /* The whole operation on this thread, fenced. */

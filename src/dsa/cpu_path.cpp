@@ -57,7 +57,7 @@ void cpu_run(const op_args &a, std::size_t offset, std::size_t len) noexcept
 void cpu_write_back(const void *dst, std::size_t n) noexcept
 {
 	mem::flush(dst, n);
-	mem::drain();
+	store_fence();
 }
 
 void fill_output(const struct vdm_operation &op, enum vdm_operation_result result,

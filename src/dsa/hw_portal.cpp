@@ -18,6 +18,7 @@
  */
 
 #include "common/cpu.hpp"
+#include "common/flush.hpp"
 #include "dsa/portal.hpp"
 
 #include <atomic>
@@ -81,7 +82,7 @@ class hw_portal final : public portal
 			           : submit_result::error;
 		}
 		/* Descriptor stores must be visible before the device reads them. */
-		_mm_sfence();
+		store_fence();
 		if (info_.dedicated) {
 			send_movdir64b(page_, d);
 			return submit_result::accepted;

@@ -3,7 +3,8 @@
 
 /*
  * pmem2/async.hpp -- internals of libpmem2's async API shared by the map
- * lifecycle, the default mover and the futures (async.cpp).
+ * lifecycle, the default mover and the futures (async.cpp, async_future.cpp,
+ * async_chain.cpp).
  *
  * Map lifecycle
  *   async_map_init() gives a new map its mover: the config's vdm (borrowed)

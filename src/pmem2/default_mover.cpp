@@ -2,11 +2,15 @@
 /* Copyright 2026, masync authors */
 
 /*
- * pmem2/default_mover.cpp -- a map's own data mover (see default_mover.hpp).
+ * pmem2/default_mover.cpp -- a map's own data mover (see default_mover.hpp):
+ * the operation core (common/vdm_op.hpp) validates, runs and reports each
+ * operation, with the kernel flags the map's granularity chooses
+ * (plan_for, granularity_fns.hpp).
  */
 #include "pmem2/default_mover.hpp"
 
 #include "pmem2/async.hpp"
+#include "pmem2/granularity_fns.hpp"
 #include "pmem2/map.hpp"
 #include "common/vdm_op.hpp"
 
@@ -53,22 +57,6 @@ unsigned pmem2_flags_of(std::uint64_t flags)
 	return f;
 }
 
-/*
- * After a map function ran with flags f on [p, p + n): with
- * VDM_F_MEM_DURABLE, persist what f told it to leave unpersisted.
- */
-bool complete_durability(struct pmem2_map *map, std::uint64_t flags, unsigned f, const void *p,
-                         std::size_t n)
-{
-	if (!(flags & VDM_F_MEM_DURABLE))
-		return true;
-	if (f & PMEM2_F_MEM_NOFLUSH)
-		return persist_checked(map, p, n);
-	if (f & PMEM2_F_MEM_NODRAIN)
-		map->drain_fn();
-	return true;
-}
-
 int op_start(void *data, const struct vdm_operation *op, struct future_notifier *n)
 {
 	if (n != nullptr)
@@ -102,25 +90,18 @@ vdm_operation_result default_mover_run(struct pmem2_map *map,
 	vdm_operation_result r = vdm_op::flatten(*op, o, pmem2_flag_bits);
 	if (r != VDM_SUCCESS)
 		return r;
-	bool ok = true;
-	const unsigned f = pmem2_flags_of(o.flags);
-	switch (o.type) {
-	case VDM_OPERATION_MEMCPY:
-		ok = call_checked(map, [&] { map->memcpy_fn(o.dst, o.src, o.n, f); });
-		break;
-	case VDM_OPERATION_MEMMOVE:
-		ok = call_checked(map, [&] { map->memmove_fn(o.dst, o.src, o.n, f); });
-		break;
-	case VDM_OPERATION_MEMSET:
-		ok = call_checked(map, [&] { map->memset_fn(o.dst, o.c, o.n, f); });
-		break;
-	case VDM_OPERATION_FLUSH:
+	const bool durable = o.flags & VDM_F_MEM_DURABLE;
+	bool ok;
+	if (o.type == VDM_OPERATION_FLUSH) {
 		ok = call_checked(map, [&] { map->flush_fn(o.dst, o.n); });
-		if (ok && (o.flags & VDM_F_MEM_DURABLE))
+		if (ok && durable)
 			map->drain_fn();
-		return ok ? VDM_SUCCESS : VDM_ERROR_JOB_CORRUPTED;
+	} else {
+		const mem_plan p =
+		    plan_for(map->effective_granularity, o.n, pmem2_flags_of(o.flags), durable);
+		vdm_op::run_kernel(o, 0, o.n, p.kflags);
+		ok = !p.persist || persist_checked(map, o.dst, o.n);
 	}
-	ok = ok && complete_durability(map, o.flags, f, o.dst, o.n);
 	return ok ? VDM_SUCCESS : VDM_ERROR_JOB_CORRUPTED;
 }
 

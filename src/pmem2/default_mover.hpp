@@ -7,17 +7,19 @@
  *
  * What it is
  *   A struct vdm whose operations run synchronously, on the polling thread,
- *   in op_start: memcpy/memmove/memset through the map's own memory functions
- *   (map->memcpy_fn ...), flush through map->flush_fn. It advertises
- *   VDM_F_MEM_DURABLE: the map's functions persist what they write for the
- *   map's granularity, and when the operation carries VDM_F_MEM_DURABLE the
- *   mover also undoes the effect of a caller's NODRAIN (a drain) or NOFLUSH (a
- *   persist) so the data is durable on completion either way.
+ *   in op_start: memcpy/memmove/memset through the operation core's kernels
+ *   (vdm_op::run_kernel) with the flags the map's granularity chooses
+ *   (plan_for: the same kernels and flags as the map's own memory
+ *   functions), then the map's persist function where the plan needs it;
+ *   flush through map->flush_fn. It advertises VDM_F_MEM_DURABLE: with it,
+ *   the plan also undoes the effect of a caller's NODRAIN or NOFLUSH, so the
+ *   data is durable on completion either way.
  *
  * Flags
  *   The low 32 bits of an operation's flags are VDM_F_* flags; the async API
  *   puts the caller's PMEM2_F_MEM_* flags in the high 32 bits
- *   (encode_pmem2_flags), and they go to the map's function unchanged.
+ *   (encode_pmem2_flags), and they choose the kernel as they would for the
+ *   map's function.
  *   VDM_F_NO_CACHE_HINT alone becomes PMEM2_F_MEM_NONTEMPORAL.
  *
  * Failures
@@ -69,8 +71,8 @@ struct vdm *default_mover_new(struct pmem2_map *map) noexcept;
 void default_mover_delete(struct vdm *vdm) noexcept;
 
 /*
- * Runs op with map's memory functions (VDM_F_MEM_DURABLE in its flags: also
- * finishes what the caller's NODRAIN/NOFLUSH left out). VDM_SUCCESS, or
+ * Runs op for map as above (VDM_F_MEM_DURABLE in its flags: also finishes
+ * what the caller's NODRAIN/NOFLUSH left out). VDM_SUCCESS, or
  * VDM_ERROR_JOB_CORRUPTED when a persist failed (pmem2_errormsg set).
  */
 vdm_operation_result default_mover_run(struct pmem2_map *map,

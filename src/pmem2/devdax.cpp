@@ -89,34 +89,35 @@ int devdax_check(dev_t rdev) noexcept
 	return 0;
 }
 
-int devdax_size(dev_t rdev, std::size_t *size) noexcept
+namespace
+{
+
+/* The number in the device's sysfs file `leaf`; `code` and `what` describe a bad one. */
+int read_number(dev_t rdev, const char *leaf, int code, const char *what, std::size_t *out)
 {
 	char path[PATH_MAX];
-	char_dev_path(path, sizeof(path), rdev, "size");
+	char_dev_path(path, sizeof(path), rdev, leaf);
 	char text[64];
 	if (int ret = read_text(path, text, sizeof(text)))
 		return ret;
 	unsigned long long v;
 	if (!parse_u64(text, &v))
-		return fail(PMEM2_E_INVALID_SIZE_FORMAT,
-		            "Device DAX size in %s is not a number: \"%s\"", path, text);
-	*size = static_cast<std::size_t>(v);
+		return fail(code, "Device DAX %s in %s is not a number: \"%s\"", what, path, text);
+	*out = static_cast<std::size_t>(v);
 	return 0;
+}
+
+} // namespace
+
+int devdax_size(dev_t rdev, std::size_t *size) noexcept
+{
+	return read_number(rdev, "size", PMEM2_E_INVALID_SIZE_FORMAT, "size", size);
 }
 
 int devdax_alignment(dev_t rdev, std::size_t *alignment) noexcept
 {
-	char path[PATH_MAX];
-	char_dev_path(path, sizeof(path), rdev, "device/align");
-	char text[64];
-	if (int ret = read_text(path, text, sizeof(text)))
-		return ret;
-	unsigned long long v;
-	if (!parse_u64(text, &v))
-		return fail(PMEM2_E_INVALID_ALIGNMENT_FORMAT,
-		            "Device DAX alignment in %s is not a number: \"%s\"", path, text);
-	*alignment = static_cast<std::size_t>(v);
-	return 0;
+	return read_number(rdev, "device/align", PMEM2_E_INVALID_ALIGNMENT_FORMAT, "alignment",
+	                   alignment);
 }
 
 int devdax_deep_flush(dev_t rdev) noexcept

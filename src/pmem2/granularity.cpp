@@ -84,18 +84,4 @@ pmem2_granularity effective_granularity(const granularity_inputs &in) noexcept
 	return PMEM2_GRANULARITY_PAGE;
 }
 
-const char *granularity_name(int g) noexcept
-{
-	switch (g) {
-	case PMEM2_GRANULARITY_BYTE:
-		return "BYTE";
-	case PMEM2_GRANULARITY_CACHE_LINE:
-		return "CACHE_LINE";
-	case PMEM2_GRANULARITY_PAGE:
-		return "PAGE";
-	default:
-		return "(invalid)";
-	}
-}
-
 } // namespace masync::pmem2

@@ -24,6 +24,8 @@
 
 #include <libpmem2.h>
 
+#include "common/granularity_name.hpp"
+
 namespace masync::pmem2
 {
 
@@ -49,7 +51,7 @@ struct granularity_inputs {
 pmem2_granularity effective_granularity(const granularity_inputs &in) noexcept;
 
 /* "BYTE", "CACHE_LINE" or "PAGE" (for messages). */
-const char *granularity_name(int g) noexcept;
+using masync::granularity_name;
 
 } // namespace masync::pmem2
 

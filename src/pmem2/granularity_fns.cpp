@@ -31,37 +31,26 @@ static_assert(PMEM2_F_MEM_NODRAIN == mem::nodrain && PMEM2_F_MEM_NONTEMPORAL == 
               PMEM2_F_MEM_TEMPORAL == mem::temporal && PMEM2_F_MEM_WC == mem::wc &&
               PMEM2_F_MEM_WB == mem::wb && PMEM2_F_MEM_NOFLUSH == mem::noflush);
 
-constexpr unsigned valid = PMEM2_F_MEM_VALID_FLAGS;
-
-/* PAGE: the kernel's flags, and whether msync follows. */
-inline unsigned page_flags(std::size_t len, unsigned flags)
-{
-	unsigned f = (flags & valid) | mem::no_line_flush | mem::nodrain;
-	if (!(flags & PMEM2_F_MEM_NOFLUSH) && mem::stores_nt(len, f))
-		f &= ~mem::nodrain; /* non-temporal stores must be fenced before msync */
-	return f;
-}
-
 } // namespace
 
 void *memmove_cache_line(void *dest, const void *src, std::size_t len, unsigned flags)
 {
-	return mem::move(dest, src, len, flags & valid);
+	return mem::move(dest, src, len, cache_line_flags(flags));
 }
 
 void *memset_cache_line(void *dest, int c, std::size_t len, unsigned flags)
 {
-	return mem::set(dest, c, len, flags & valid);
+	return mem::set(dest, c, len, cache_line_flags(flags));
 }
 
 void *memmove_byte(void *dest, const void *src, std::size_t len, unsigned flags)
 {
-	return mem::move(dest, src, len, (flags & valid) | mem::no_line_flush);
+	return mem::move(dest, src, len, byte_flags(flags));
 }
 
 void *memset_byte(void *dest, int c, std::size_t len, unsigned flags)
 {
-	return mem::set(dest, c, len, (flags & valid) | mem::no_line_flush);
+	return mem::set(dest, c, len, byte_flags(flags));
 }
 
 void *memmove_page(void *dest, const void *src, std::size_t len, unsigned flags)

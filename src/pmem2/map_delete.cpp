@@ -31,7 +31,10 @@ PMEM2_EXPORT int pmem2_map_delete(struct pmem2_map **map_ptr)
 		            map_ptr == nullptr ? "map_ptr" : "*map_ptr");
 	pmem2_map *map = *map_ptr;
 
-	if (registry_remove(map) != 0)
+	if (int ret = registry_remove(map); ret == -ENOMEM)
+		return fail(-ENOMEM, "out of memory removing the map at %p from the registry",
+		            map->addr);
+	else if (ret != 0)
 		return fail(PMEM2_E_MAPPING_NOT_FOUND,
 		            "the map at %p is not registered: it was already deleted or is not a "
 		            "pmem2_map",

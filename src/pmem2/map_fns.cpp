@@ -16,66 +16,51 @@
 
 namespace masync::pmem2
 {
+namespace
+{
+
+/* One granularity's functions (memcpy is memmove: both allow overlap). */
+struct mem_fns {
+	pmem2_memmove_fn move;
+	pmem2_memset_fn set;
+	pmem2_persist_fn persist;
+	pmem2_flush_fn flush;
+	pmem2_drain_fn drain;
+};
+
+constexpr mem_fns page_fns{memmove_page, memset_page, persist_page, flush_page, drain_none};
+constexpr mem_fns cache_line_fns{memmove_cache_line, memset_cache_line, persist_cache_line,
+                                 flush_cache_line, drain_fence};
+constexpr mem_fns byte_fns{memmove_byte, memset_byte, persist_byte, flush_byte, drain_fence};
+
+} // namespace
 
 void install_mem_fns(struct pmem2_map *map)
 {
-	switch (map->effective_granularity) {
-	case PMEM2_GRANULARITY_PAGE:
-		map->memmove_fn = memmove_page;
-		map->memcpy_fn = memmove_page;
-		map->memset_fn = memset_page;
-		map->persist_fn = persist_page;
-		map->flush_fn = flush_page;
-		map->drain_fn = drain_none;
-		break;
-	case PMEM2_GRANULARITY_CACHE_LINE:
-		map->memmove_fn = memmove_cache_line;
-		map->memcpy_fn = memmove_cache_line;
-		map->memset_fn = memset_cache_line;
-		map->persist_fn = persist_cache_line;
-		map->flush_fn = flush_cache_line;
-		map->drain_fn = drain_fence;
-		break;
-	case PMEM2_GRANULARITY_BYTE:
-	default:
-		map->memmove_fn = memmove_byte;
-		map->memcpy_fn = memmove_byte;
-		map->memset_fn = memset_byte;
-		map->persist_fn = persist_byte;
-		map->flush_fn = flush_byte;
-		map->drain_fn = drain_fence;
-		break;
-	}
+	const mem_fns &f = map->effective_granularity == PMEM2_GRANULARITY_PAGE ? page_fns
+	                   : map->effective_granularity == PMEM2_GRANULARITY_CACHE_LINE
+	                       ? cache_line_fns
+	                       : byte_fns;
+	map->memmove_fn = f.move;
+	map->memcpy_fn = f.move;
+	map->memset_fn = f.set;
+	map->persist_fn = f.persist;
+	map->flush_fn = f.flush;
+	map->drain_fn = f.drain;
 }
 
 } // namespace masync::pmem2
 
-PMEM2_EXPORT pmem2_memmove_fn pmem2_get_memmove_fn(struct pmem2_map *map)
-{
-	return map->memmove_fn;
-}
+/* Each getter reads back what install_mem_fns chose. */
+#define MASYNC_PMEM2_GETTER(fn)                                       \
+	PMEM2_EXPORT pmem2_##fn pmem2_get_##fn(struct pmem2_map *map) \
+	{                                                             \
+		return map->fn;                                       \
+	}
 
-PMEM2_EXPORT pmem2_memcpy_fn pmem2_get_memcpy_fn(struct pmem2_map *map)
-{
-	return map->memcpy_fn;
-}
-
-PMEM2_EXPORT pmem2_memset_fn pmem2_get_memset_fn(struct pmem2_map *map)
-{
-	return map->memset_fn;
-}
-
-PMEM2_EXPORT pmem2_persist_fn pmem2_get_persist_fn(struct pmem2_map *map)
-{
-	return map->persist_fn;
-}
-
-PMEM2_EXPORT pmem2_flush_fn pmem2_get_flush_fn(struct pmem2_map *map)
-{
-	return map->flush_fn;
-}
-
-PMEM2_EXPORT pmem2_drain_fn pmem2_get_drain_fn(struct pmem2_map *map)
-{
-	return map->drain_fn;
-}
+MASYNC_PMEM2_GETTER(memmove_fn)
+MASYNC_PMEM2_GETTER(memcpy_fn)
+MASYNC_PMEM2_GETTER(memset_fn)
+MASYNC_PMEM2_GETTER(persist_fn)
+MASYNC_PMEM2_GETTER(flush_fn)
+MASYNC_PMEM2_GETTER(drain_fn)

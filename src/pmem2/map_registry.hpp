@@ -18,17 +18,23 @@
  *   use, never destroyed, so it is usable from destructors and atexit).
  *   A map pointer obtained from a lookup is valid only while the caller
  *   knows the map is not being deleted; for_each_mapped_part() therefore
- *   runs its callback while holding the registry's read lock.
+ *   runs its callback inside the lookup: registry_remove of a map it visits
+ *   returns only after the callback did.
  *
  * Thread safety
- *   All functions are thread-safe. registry_add/registry_remove take the
- *   write lock; lookups take the read lock (shared, many readers at once).
- *   A callback of for_each_mapped_part() must not call registry_add or
- *   registry_remove (it would deadlock) and should be short.
+ *   All functions are thread-safe. Lookups (registry_find,
+ *   for_each_mapped_part) take no lock: they read an immutable snapshot of
+ *   the ranges, published with an atomic pointer and freed by the next
+ *   writer once no lookup can still be reading it (map_registry.cpp).
+ *   registry_add/registry_remove are serialized by a mutex, and each waits
+ *   for the lookups that began before its change to finish. A callback of
+ *   for_each_mapped_part() must not call registry_add or registry_remove
+ *   (it would wait for itself) and should be short.
  *
  * Cost
- *   O(log n) in the number of live maps; no allocation except in
- *   registry_add.
+ *   Lookups: O(log n) in the number of live maps, two atomic increments,
+ *   no allocation, lock or system call. add/remove: O(n), one allocation
+ *   (a new snapshot).
  */
 #ifndef MASYNC_PMEM2_MAP_REGISTRY_HPP
 #define MASYNC_PMEM2_MAP_REGISTRY_HPP
@@ -50,7 +56,10 @@ namespace masync::pmem2
  */
 int registry_add(pmem2_map *map) noexcept;
 
-/* Removes map. Returns 0, or PMEM2_E_MAPPING_NOT_FOUND if it is not registered. */
+/*
+ * Removes map. Returns 0, PMEM2_E_MAPPING_NOT_FOUND if it is not
+ * registered, or -ENOMEM (it stays registered then).
+ */
 int registry_remove(pmem2_map *map) noexcept;
 
 /* The registered map whose range contains addr, or nullptr. */
@@ -58,8 +67,8 @@ pmem2_map *registry_find(const void *addr) noexcept;
 
 /*
  * Calls fn(ctx, map, part, part_len) for each part of [addr, addr + len)
- * that lies inside a registered map, in increasing address order, with the
- * read lock held. Returns the number of parts visited.
+ * that lies inside a registered map, in increasing address order, inside
+ * one lookup (see Lifetime). Returns the number of parts visited.
  */
 using mapped_part_fn = void (*)(void *ctx, pmem2_map *map, void *part, std::size_t part_len);
 std::size_t for_each_mapped_part(const void *addr, std::size_t len, mapped_part_fn fn,

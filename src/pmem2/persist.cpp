@@ -8,6 +8,7 @@
 #include "pmem2/map_registry.hpp"
 #include "pmem2/source.hpp"
 
+#include "common/flush.hpp"
 #include "common/kernels.hpp"
 #include "common/persistence_checker_hooks.hpp"
 #include "common/test_hook.hpp"
@@ -72,7 +73,7 @@ int sync_pages(const void *ptr, std::size_t size) noexcept
 void persist_cache_line(const void *ptr, std::size_t size)
 {
 	mem::flush(ptr, size);
-	mem::drain();
+	store_fence();
 }
 
 void flush_cache_line(const void *ptr, std::size_t size)
@@ -82,7 +83,7 @@ void flush_cache_line(const void *ptr, std::size_t size)
 
 void persist_byte(const void *, std::size_t)
 {
-	mem::drain();
+	store_fence();
 }
 
 void flush_byte(const void *, std::size_t) {}
@@ -99,7 +100,7 @@ void flush_page(const void *ptr, std::size_t size)
 
 void drain_fence()
 {
-	mem::drain();
+	store_fence();
 }
 
 void drain_none() {}

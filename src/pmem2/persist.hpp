@@ -19,8 +19,8 @@
  * failing msync leaves errno set and the thread's pmem2_errormsg()
  * describing it, and the remaining pieces are still synced. It returns 0 or
  * the negated errno of the first failure (persist/flush return void; the
- * async API uses the return value). Thread-safe; takes the registry's read
- * lock, makes one system call per piece.
+ * async API uses the return value). Thread-safe; looks the maps up without
+ * a lock (map_registry.hpp), makes one system call per piece.
  */
 #ifndef MASYNC_PMEM2_PERSIST_HPP
 #define MASYNC_PMEM2_PERSIST_HPP

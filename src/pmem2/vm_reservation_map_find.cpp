@@ -65,68 +65,72 @@ PMEM2_EXPORT int pmem2_vm_reservation_map_find(struct pmem2_vm_reservation *rsv,
 	return not_found(map_ptr, "in the given range of the reservation");
 }
 
-PMEM2_EXPORT int pmem2_vm_reservation_map_find_first(struct pmem2_vm_reservation *rsv,
-                                                     struct pmem2_map **map_ptr)
+namespace
+{
+
+/* The first (first) or last map of rsv, for the function `name`. */
+int find_end(struct pmem2_vm_reservation *rsv, struct pmem2_map **map_ptr, const char *name,
+             bool first)
 {
 	err_clear();
 	if (rsv == nullptr || map_ptr == nullptr)
-		return null_arg("pmem2_vm_reservation_map_find_first", rsv ? "map_ptr" : "rsv");
+		return null_arg(name, rsv ? "map_ptr" : "rsv");
 	std::shared_lock guard(rsv->lock);
 	if (rsv->maps.empty())
 		return not_found(map_ptr, "(the reservation is empty)");
-	*map_ptr = rsv->maps.begin()->second;
+	*map_ptr = first ? rsv->maps.begin()->second : std::prev(rsv->maps.end())->second;
 	return 0;
+}
+
+/* The map after (next) or before map in rsv, for the function `name`. */
+int find_neighbour(struct pmem2_vm_reservation *rsv, struct pmem2_map *map, struct pmem2_map **out,
+                   const char *name, const char *out_name, bool next)
+{
+	err_clear();
+	if (rsv == nullptr || map == nullptr || out == nullptr)
+		return null_arg(name, rsv == nullptr ? "rsv" : map == nullptr ? "map" : out_name);
+	std::shared_lock guard(rsv->lock);
+	auto it = rsv->maps.find(reinterpret_cast<std::uintptr_t>(map->addr));
+	if (it == rsv->maps.end() || it->second != map)
+		return not_found(out, "(the given map is not in this reservation)");
+	if (next) {
+		if (++it == rsv->maps.end())
+			return not_found(out, "after the last map of the reservation");
+	} else {
+		if (it == rsv->maps.begin())
+			return not_found(out, "before the first map of the reservation");
+		--it;
+	}
+	*out = it->second;
+	return 0;
+}
+
+} // namespace
+
+PMEM2_EXPORT int pmem2_vm_reservation_map_find_first(struct pmem2_vm_reservation *rsv,
+                                                     struct pmem2_map **map_ptr)
+{
+	return find_end(rsv, map_ptr, "pmem2_vm_reservation_map_find_first", true);
 }
 
 PMEM2_EXPORT int pmem2_vm_reservation_map_find_last(struct pmem2_vm_reservation *rsv,
                                                     struct pmem2_map **map_ptr)
 {
-	err_clear();
-	if (rsv == nullptr || map_ptr == nullptr)
-		return null_arg("pmem2_vm_reservation_map_find_last", rsv ? "map_ptr" : "rsv");
-	std::shared_lock guard(rsv->lock);
-	if (rsv->maps.empty())
-		return not_found(map_ptr, "(the reservation is empty)");
-	*map_ptr = std::prev(rsv->maps.end())->second;
-	return 0;
+	return find_end(rsv, map_ptr, "pmem2_vm_reservation_map_find_last", false);
 }
 
 PMEM2_EXPORT int pmem2_vm_reservation_map_find_next(struct pmem2_vm_reservation *rsv,
                                                     struct pmem2_map *map,
                                                     struct pmem2_map **next_map)
 {
-	err_clear();
-	if (rsv == nullptr || map == nullptr || next_map == nullptr)
-		return null_arg("pmem2_vm_reservation_map_find_next", rsv == nullptr ? "rsv"
-		                                                      : map == nullptr
-		                                                          ? "map"
-		                                                          : "next_map");
-	std::shared_lock guard(rsv->lock);
-	auto it = rsv->maps.find(reinterpret_cast<std::uintptr_t>(map->addr));
-	if (it == rsv->maps.end() || it->second != map)
-		return not_found(next_map, "(the given map is not in this reservation)");
-	if (++it == rsv->maps.end())
-		return not_found(next_map, "after the last map of the reservation");
-	*next_map = it->second;
-	return 0;
+	return find_neighbour(rsv, map, next_map, "pmem2_vm_reservation_map_find_next", "next_map",
+	                      true);
 }
 
 PMEM2_EXPORT int pmem2_vm_reservation_map_find_prev(struct pmem2_vm_reservation *rsv,
                                                     struct pmem2_map *map,
                                                     struct pmem2_map **prev_map)
 {
-	err_clear();
-	if (rsv == nullptr || map == nullptr || prev_map == nullptr)
-		return null_arg("pmem2_vm_reservation_map_find_prev", rsv == nullptr ? "rsv"
-		                                                      : map == nullptr
-		                                                          ? "map"
-		                                                          : "prev_map");
-	std::shared_lock guard(rsv->lock);
-	auto it = rsv->maps.find(reinterpret_cast<std::uintptr_t>(map->addr));
-	if (it == rsv->maps.end() || it->second != map)
-		return not_found(prev_map, "(the given map is not in this reservation)");
-	if (it == rsv->maps.begin())
-		return not_found(prev_map, "before the first map of the reservation");
-	*prev_map = std::prev(it)->second;
-	return 0;
+	return find_neighbour(rsv, map, prev_map, "pmem2_vm_reservation_map_find_prev", "prev_map",
+	                      false);
 }

@@ -12,6 +12,7 @@
  */
 
 #include "common/cpu.hpp"
+#include "common/flush.hpp"
 #include "common/kernels.hpp"
 #include "common/test_hook.hpp"
 
@@ -228,7 +229,7 @@ TEST(kernels, flush_and_fence_counts)
 					}
 }
 
-/* flush() writes back each touched line once; drain() is one fence. */
+/* flush() writes back each touched line once; store_fence() is one fence. */
 TEST(kernels, flush_and_drain_counts)
 {
 	alignas(64) static unsigned char b[4096 + 128];
@@ -236,7 +237,7 @@ TEST(kernels, flush_and_drain_counts)
 		for (std::size_t n : sizes) {
 			masync::test_hook::start();
 			mem::flush(b + off, n);
-			mem::drain();
+			masync::store_fence();
 			auto got = masync::test_hook::stop();
 			ASSERT_EQ(got.flushes, lines_touched(b + off, n));
 			ASSERT_EQ(got.fences, 1u);

@@ -3,8 +3,9 @@
 
 /*
  * What each future asks of its mover and does afterwards:
- *   - the default mover hands the caller's PMEM2_F_MEM_* flags to the map's
- *     memory functions, supports flush and advertises VDM_F_MEM_DURABLE;
+ *   - the default mover runs the caller's PMEM2_F_MEM_* flags as the map's
+ *     memory functions do (made durable), supports flush and advertises
+ *     VDM_F_MEM_DURABLE;
  *   - another mover gets VDM_F_NO_CACHE_HINT for NONTEMPORAL/WC when it
  *     supports it, VDM_F_MEM_DURABLE only where cache-line write-backs are the
  *     persistence mechanism (CACHE_LINE), and nothing else;
@@ -30,48 +31,6 @@ namespace
 
 constexpr std::size_t map_size = 1 << 20;
 
-/* The flags the map's memory functions were last called with. */
-struct spy {
-	static inline std::vector<unsigned> seen;
-	static inline pmem2_memcpy_fn real_memcpy;
-	static inline pmem2_memmove_fn real_memmove;
-	static inline pmem2_memset_fn real_memset;
-
-	static void *memcpy_fn(void *d, const void *s, std::size_t n, unsigned f)
-	{
-		seen.push_back(f);
-		return real_memcpy(d, s, n, f);
-	}
-	static void *memmove_fn(void *d, const void *s, std::size_t n, unsigned f)
-	{
-		seen.push_back(f);
-		return real_memmove(d, s, n, f);
-	}
-	static void *memset_fn(void *d, int c, std::size_t n, unsigned f)
-	{
-		seen.push_back(f);
-		return real_memset(d, c, n, f);
-	}
-
-	/* Routes map's (internal) memory functions through the spy. */
-	static void install(struct pmem2_map *map)
-	{
-		seen.clear();
-		real_memcpy = map->memcpy_fn;
-		real_memmove = map->memmove_fn;
-		real_memset = map->memset_fn;
-		map->memcpy_fn = memcpy_fn;
-		map->memmove_fn = memmove_fn;
-		map->memset_fn = memset_fn;
-	}
-	static void uninstall(struct pmem2_map *map)
-	{
-		map->memcpy_fn = real_memcpy;
-		map->memmove_fn = real_memmove;
-		map->memset_fn = real_memset;
-	}
-};
-
 const unsigned all_flags[] = {
     0,
     PMEM2_F_MEM_NODRAIN,
@@ -92,32 +51,81 @@ class async_flags : public ::testing::TestWithParam<pmem2_granularity>
 	char src[8192] = {1, 2, 3};
 };
 
-TEST_P(async_flags, default_mover_passes_the_callers_flags)
+/* The write-backs, fences and msyncs f() makes. */
+template <typename F> masync::test_hook::counts work_of(F f)
+{
+	masync::test_hook::start();
+	f();
+	return masync::test_hook::stop();
+}
+
+void expect_same_work(const masync::test_hook::counts &got, const masync::test_hook::counts &want)
+{
+	EXPECT_EQ(got.flushes, want.flushes);
+	EXPECT_EQ(got.fences, want.fences);
+	EXPECT_EQ(got.syncs, want.syncs);
+}
+
+/*
+ * The default mover runs each operation through the operation core, with
+ * the map's granularity choosing the kernel and its flags: for every
+ * caller's flag, a future does the write-backs, fences and msyncs of the
+ * map's own function with the same flags, plus what makes the data durable
+ * (the fence NODRAIN skipped, the persist NOFLUSH skipped), and no more.
+ */
+TEST_P(async_flags, default_mover_does_what_the_maps_functions_do)
 {
 	shm_map m(map_size, GetParam(), nullptr);
 	ASSERT_NE(m.map(), nullptr);
 	EXPECT_TRUE(m.map()->vdm_owned);
 	EXPECT_TRUE(vdm_is_supported(m.map()->vdm, VDM_F_MEM_DURABLE));
-	spy::install(m.map());
-	for (unsigned f : all_flags) {
-		auto a = pmem2_memcpy_async(m.map(), m.base(), src, 1000, f);
-		auto b = pmem2_memmove_async(m.map(), m.base() + 10, m.base(), 1000, f);
-		auto c = pmem2_memset_async(m.map(), m.base() + 5000, 3, 1000, f);
-		FUTURE_BUSY_POLL(&a);
-		FUTURE_BUSY_POLL(&b);
-		FUTURE_BUSY_POLL(&c);
-		ASSERT_EQ(spy::seen.size(), 3u);
-		for (unsigned got : spy::seen)
-			EXPECT_EQ(got, f);
-		spy::seen.clear();
-		EXPECT_EQ(FUTURE_OUTPUT(&c)->dest, m.base() + 5000);
+	struct pmem2_map *map = m.map();
+	char *d = m.base() + 8192;
+	for (std::size_t len : {std::size_t(64), std::size_t(1000), std::size_t(8192)}) {
+		for (unsigned f : all_flags) {
+			SCOPED_TRACE(::testing::Message() << len << " bytes, flags " << f);
+			const unsigned sync_f = f & ~PMEM2_F_MEM_NODRAIN;
+			auto finish = [&](const char *dest) {
+				if (f & PMEM2_F_MEM_NOFLUSH)
+					map->persist_fn(dest, len);
+			};
+			expect_same_work(work_of([&] {
+				                 auto a = pmem2_memcpy_async(map, d, src, len, f);
+				                 FUTURE_BUSY_POLL(&a);
+				                 EXPECT_EQ(FUTURE_OUTPUT(&a)->dest, d);
+			                 }),
+			                 work_of([&] {
+				                 map->memcpy_fn(d, src, len, sync_f);
+				                 finish(d);
+			                 }));
+			EXPECT_EQ(std::memcmp(d, src, len), 0);
+			expect_same_work(work_of([&] {
+				                 auto b =
+				                     pmem2_memmove_async(map, d + 8, d, len, f);
+				                 FUTURE_BUSY_POLL(&b);
+			                 }),
+			                 work_of([&] {
+				                 map->memmove_fn(d + 8, d, len, sync_f);
+				                 finish(d + 8);
+			                 }));
+			expect_same_work(work_of([&] {
+				                 auto c = pmem2_memset_async(map, d, 3, len, f);
+				                 FUTURE_BUSY_POLL(&c);
+			                 }),
+			                 work_of([&] {
+				                 map->memset_fn(d, 3, len, sync_f);
+				                 finish(d);
+			                 }));
+			EXPECT_EQ(d[len - 1], 3);
+		}
 	}
-	/* Flags libpmem2 does not know are not passed on. */
-	auto d = pmem2_memcpy_async(m.map(), m.base(), src, 64, 1u << 20 | PMEM2_F_MEM_WC);
-	FUTURE_BUSY_POLL(&d);
-	ASSERT_EQ(spy::seen.size(), 1u);
-	EXPECT_EQ(spy::seen[0], PMEM2_F_MEM_WC);
-	spy::uninstall(m.map());
+	/* Flags libpmem2 does not know are ignored. */
+	expect_same_work(work_of([&] {
+		                 auto e =
+		                     pmem2_memcpy_async(map, d, src, 64, 1u << 20 | PMEM2_F_MEM_WC);
+		                 FUTURE_BUSY_POLL(&e);
+	                 }),
+	                 work_of([&] { map->memcpy_fn(d, src, 64, PMEM2_F_MEM_WC); }));
 }
 
 TEST_P(async_flags, default_mover_supports_flush)
@@ -211,7 +219,8 @@ TEST_P(async_flags, durability_work_is_exactly_what_is_needed)
 				 * write-back.
 				 */
 				EXPECT_EQ(counts.flushes,
-				          which == 1 && masync::mem::stores_nt(4096, masync::mem::nodrain)
+				          which == 1 &&
+				                  masync::mem::stores_nt(4096, masync::mem::nodrain)
 				              ? 0u
 				              : 64u);
 				EXPECT_EQ(counts.fences, 1u);

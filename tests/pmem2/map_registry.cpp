@@ -11,6 +11,8 @@
 #include "pmem2/map.hpp"
 #include "pmem2/map_registry.hpp"
 
+#include <atomic>
+#include <cstdint>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -153,4 +155,100 @@ TEST(map_registry, concurrent_use)
 	for (auto &t : ts)
 		t.join();
 	EXPECT_EQ(registry_size(), 0u);
+}
+
+/*
+ * Lookups take no lock: while one thread adds and removes maps (each change
+ * publishes a new snapshot and frees the old one), lookups on other threads
+ * always see a consistent registry: a map that stays registered is always
+ * found, a map coming and going is found only inside its own range, and
+ * every part a walk visits lies inside the map it names. Run under TSan and
+ * ASan, a snapshot freed while a lookup still reads it is reported.
+ */
+TEST(map_registry, lookups_race_with_add_and_remove)
+{
+	constexpr std::uintptr_t base = 0x60000000u, step = 0x1000;
+	constexpr int churn = 8, rounds = 100;
+	pmem2_map stable = fake(base, step);
+	ASSERT_EQ(registry_add(&stable), 0);
+	std::vector<pmem2_map> maps(churn);
+	for (int i = 0; i < churn; ++i)
+		maps[i] = fake(base + (2 * i + 2) * step, step);
+	const std::uintptr_t end = base + (2 * churn + 2) * step;
+
+	std::atomic<bool> done{false};
+	std::atomic<int> walks{0};
+	auto lookups = [&] {
+		while (!done.load(std::memory_order_acquire)) {
+			ASSERT_EQ(registry_find(reinterpret_cast<void *>(base + 8)), &stable);
+			for (int i = 0; i < churn; ++i) {
+				auto a = reinterpret_cast<std::uintptr_t>(maps[i].addr) + 16;
+				pmem2_map *m = registry_find(reinterpret_cast<void *>(a));
+				ASSERT_TRUE(m == nullptr || m == &maps[i]);
+			}
+			std::vector<part> parts;
+			for_each_mapped_part(reinterpret_cast<void *>(base), end - base, collect,
+			                     &parts);
+			ASSERT_FALSE(parts.empty());
+			ASSERT_EQ(parts[0].map, &stable);
+			for (auto &p : parts) {
+				auto b = reinterpret_cast<std::uintptr_t>(p.map->addr);
+				ASSERT_GE(p.addr, b);
+				ASSERT_LE(p.addr + p.len, b + p.map->content_length);
+			}
+			walks.fetch_add(1, std::memory_order_relaxed);
+		}
+	};
+	std::thread r1(lookups), r2(lookups);
+	/* Changes go on until the lookups have run a while alongside them. */
+	for (int r = 0; r < rounds || walks.load(std::memory_order_relaxed) < 2 * rounds; ++r) {
+		for (auto &m : maps)
+			ASSERT_EQ(registry_add(&m), 0);
+		for (auto &m : maps)
+			ASSERT_EQ(registry_remove(&m), 0);
+	}
+	done.store(true, std::memory_order_release);
+	r1.join();
+	r2.join();
+	EXPECT_EQ(registry_remove(&stable), 0);
+	EXPECT_EQ(registry_size(), 0u);
+}
+
+/*
+ * The same through the API: PAGE-granularity persists (msync of the parts
+ * the registry finds) on one map while another thread makes and deletes
+ * maps of a second file.
+ */
+TEST(map_registry, page_persists_race_with_map_new_and_delete)
+{
+	using namespace pmem2_test;
+	force_granularity page_gran("PAGE");
+	scratch_file f1(64 * KiB), f2(64 * KiB);
+	source_ptr s1, s2;
+	make_source(s1, f1.fd());
+	make_source(s2, f2.fd());
+	config_ptr cfg(PMEM2_GRANULARITY_PAGE);
+	map_ptr m1;
+	ASSERT_EQ(pmem2_map_new(&m1, cfg, s1), 0) << pmem2_errormsg();
+	ASSERT_EQ(pmem2_map_get_store_granularity(m1), PMEM2_GRANULARITY_PAGE);
+
+	std::atomic<bool> done{false};
+	std::atomic<int> persists{0};
+	std::thread persister([&] {
+		auto persist = pmem2_get_persist_fn(m1);
+		auto memset_fn = pmem2_get_memset_fn(m1);
+		while (!done.load(std::memory_order_acquire)) {
+			memset_fn(m1.addr(), 1, 4096, PMEM2_F_MEM_NOFLUSH);
+			persist(m1.addr(), 64 * KiB);
+			persists.fetch_add(1, std::memory_order_relaxed);
+		}
+	});
+	for (int i = 0; i < 100 || persists.load(std::memory_order_relaxed) < 100; ++i) {
+		pmem2_map *m2 = nullptr;
+		ASSERT_EQ(pmem2_map_new(&m2, cfg, s2), 0) << pmem2_errormsg();
+		ASSERT_EQ(pmem2_map_delete(&m2), 0) << pmem2_errormsg();
+	}
+	done.store(true, std::memory_order_release);
+	persister.join();
+	EXPECT_EQ(m1.addr()[100], 1);
 }
