@@ -62,6 +62,7 @@
 #include <utility>
 
 #include <libpmem2.h>
+#include <masync/granularity.hpp>
 #ifdef PMEM2_USE_MINIASYNC
 #include <libpmem2/async.h>
 #endif
@@ -71,33 +72,6 @@
 
 namespace masync::pmem2
 {
-
-enum class granularity : int {
-	byte = PMEM2_GRANULARITY_BYTE,
-	cache_line = PMEM2_GRANULARITY_CACHE_LINE,
-	page = PMEM2_GRANULARITY_PAGE,
-};
-
-/*
- * The name of a store granularity: "BYTE", "CACHE_LINE" or "PAGE" (the
- * words PMEM2_FORCE_GRANULARITY takes), "?" for any other value.
- */
-constexpr const char *granularity_name(enum pmem2_granularity g) noexcept
-{
-	switch (g) {
-	case PMEM2_GRANULARITY_BYTE:
-		return "BYTE";
-	case PMEM2_GRANULARITY_CACHE_LINE:
-		return "CACHE_LINE";
-	case PMEM2_GRANULARITY_PAGE:
-		return "PAGE";
-	}
-	return "?";
-}
-constexpr const char *granularity_name(granularity g) noexcept
-{
-	return granularity_name(static_cast<enum pmem2_granularity>(g));
-}
 
 enum class sharing : int {
 	shared = PMEM2_SHARED,

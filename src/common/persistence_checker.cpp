@@ -6,7 +6,7 @@
  * persistence_checker.hpp (compiled to nothing without the build option).
  */
 #include "common/persistence_checker.hpp"
-#include "common/granularity_name.hpp"
+#include "masync/granularity.hpp"
 
 #ifdef MASYNC_PERSISTENCE_CHECKER
 
@@ -284,8 +284,8 @@ void record(global_state &g, const operation &op, std::uintptr_t bad, const char
 	std::fprintf(stderr,
 	             "persistence checker: %s [0x%" PRIxPTR ", 0x%" PRIxPTR ") at %s "
 	             "granularity: byte 0x%" PRIxPTR " (offset %" PRIuPTR ") not durable: %s\n",
-	             op.name, b, e, granularity_name(static_cast<int>(op.gran)), bad, bad - b,
-	             reason);
+	             op.name, b, e, masync::pmem2::granularity_name(static_cast<int>(op.gran)), bad,
+	             bad - b, reason);
 	try {
 		std::lock_guard guard(g.found_lock);
 		g.found.push_back({op.name, b, e, bad, op.gran, reason});

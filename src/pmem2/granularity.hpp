@@ -24,7 +24,7 @@
 
 #include <libpmem2.h>
 
-#include "common/granularity_name.hpp"
+#include "masync/granularity.hpp"
 
 namespace masync::pmem2
 {
@@ -50,8 +50,7 @@ struct granularity_inputs {
 /* The finest granularity the mapping described by in offers. */
 pmem2_granularity effective_granularity(const granularity_inputs &in) noexcept;
 
-/* "BYTE", "CACHE_LINE" or "PAGE" (for messages). */
-using masync::granularity_name;
+/* Messages name granularities with granularity_name (masync/granularity.hpp). */
 
 } // namespace masync::pmem2
 

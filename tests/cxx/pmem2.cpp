@@ -113,7 +113,7 @@ TEST(CxxPmem2, GranularityNames)
 	EXPECT_STREQ(granularity_name(granularity::cache_line), "CACHE_LINE");
 	EXPECT_STREQ(granularity_name(granularity::page), "PAGE");
 	EXPECT_STREQ(granularity_name(PMEM2_GRANULARITY_CACHE_LINE), "CACHE_LINE");
-	EXPECT_STREQ(granularity_name(static_cast<enum pmem2_granularity>(77)), "?");
+	EXPECT_STREQ(granularity_name(77), "?");
 	masync::pmem2::source src = masync::pmem2::source::from_anon(4096);
 	masync::pmem2::config cfg;
 	cfg.set_required_store_granularity(granularity::page);
