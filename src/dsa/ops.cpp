@@ -10,11 +10,16 @@
  *   HARDWARE  DSA; a refused first submission makes op_start return nonzero
  *             (the future stays IDLE and is started again at its next poll).
  *   AUTO      n < threshold: CPU inline; else DSA when the mover has a
- *             queue (refused -> CPU), else the threads mover (no record
- *             there -> CPU).
+ *             queue (refused -> CPU), else the threads mover, the caller
+ *             doing the last 1/(workers + 1) of a splittable operation
+ *             itself in op_start, after the workers have started (no record
+ *             in the threads mover -> all on the CPU).
+ * The inline path is the synchronous mover's (flatten, run, fill the
+ * output) plus one per-thread counter update (dsa/counters.hpp).
  */
 
 #include "dsa/mover.hpp"
+#include "common/vdm_op.hpp"
 
 #include <cstring>
 #include <type_traits>
@@ -30,34 +35,47 @@ mover_impl &impl_of(struct vdm *vdm) noexcept
 	return *reinterpret_cast<data_mover_dml *>(vdm)->impl;
 }
 
-void finish_cpu(mover_impl &m, dml_record &r, const op_args &a) noexcept
+/* The operation is splittable between the caller and the threads mover. */
+bool splittable(const op_args &a) noexcept
 {
-	cpu_run(a, 0, a.n);
-	counters::add(m.count.bytes_cpu, a.n);
-	r.state = rec_state::done;
+	return a.type != VDM_OPERATION_MEMMOVE || !(a.src < a.dst + a.n && a.dst < a.src + a.n);
 }
 
-/* Hands the operation to the threads mover; false when it had no record. */
+/*
+ * Hands the operation to the threads mover, the caller keeping the last
+ * 1/(workers + 1) of it (4 KiB aligned) to do itself right after the
+ * workers have started; false when the threads mover had no record.
+ */
 bool start_threads(mover_impl &m, dml_record &r, const op_args &a) noexcept
 {
+	std::size_t mine = splittable(a) ? (a.n / (m.helpers + 1)) & ~std::size_t{4095} : 0;
+	const std::size_t theirs = a.n - mine;
 	switch (a.type) {
 	case VDM_OPERATION_MEMCPY:
-		r.tfut = vdm_memcpy(m.threads_vdm, a.dst, const_cast<char *>(a.src), a.n, a.flags);
+		r.tfut =
+		    vdm_memcpy(m.threads_vdm, a.dst, const_cast<char *>(a.src), theirs, a.flags);
 		break;
 	case VDM_OPERATION_MEMMOVE:
-		r.tfut = vdm_memmove(m.threads_vdm, a.dst, const_cast<char *>(a.src), a.n, a.flags);
+		r.tfut =
+		    vdm_memmove(m.threads_vdm, a.dst, const_cast<char *>(a.src), theirs, a.flags);
 		break;
 	case VDM_OPERATION_MEMSET:
-		r.tfut = vdm_memset(m.threads_vdm, a.dst, a.c, a.n, a.flags);
+		r.tfut = vdm_memset(m.threads_vdm, a.dst, a.c, theirs, a.flags);
 		break;
 	default:
-		r.tfut = vdm_flush(m.threads_vdm, a.dst, a.n, a.flags);
+		r.tfut = vdm_flush(m.threads_vdm, a.dst, theirs, a.flags);
 		break;
 	}
 	if (r.tfut.base.context.state == FUTURE_STATE_COMPLETE)
 		return false; /* created complete: the threads mover had no record */
 	r.state = rec_state::threads;
-	counters::add(m.count.bytes_threads, a.n);
+	m.count.add(c_bytes_threads, theirs);
+	/* Start the workers, then do the caller's share. */
+	(void)future_poll(FUTURE_AS_RUNNABLE(&r.tfut), nullptr);
+	if (mine != 0) {
+		cpu_run(a, theirs, mine);
+		m.count.add(c_bytes_cpu, mine);
+	}
 	return true;
 }
 
@@ -70,9 +88,6 @@ void *dml_op_new(struct vdm *vdm, enum vdm_operation_type type) noexcept
 	dml_record *r = m.pool.acquire();
 	if (r != nullptr) {
 		r->owner = &m;
-		r->done = 0;
-		r->chunk = 0;
-		r->faults = 0;
 		r->state = rec_state::idle;
 		r->result = VDM_SUCCESS;
 	}
@@ -85,38 +100,34 @@ int dml_op_start(void *data, const struct vdm_operation *op, struct future_notif
 		n->notifier_used = FUTURE_NOTIFIER_NONE;
 	auto &r = *static_cast<dml_record *>(data);
 	mover_impl &m = *r.owner;
-	const op_args a = args_of(*op);
-	if (a.type < 0) {
-		r.result = VDM_ERROR_JOB_CORRUPTED;
+	vdm_op::op o;
+	r.result = vdm_op::flatten(*op, o); /* a rejected operation has n == 0 */
+	/* The inline CPU path: what the synchronous mover does, plus one count. */
+	if (m.type == DATA_MOVER_DML_SOFTWARE || o.n == 0 ||
+	    (m.type == DATA_MOVER_DML_AUTO && o.n < m.threshold.load(std::memory_order_relaxed))) {
+		vdm_op::run(o);
+		if (o.n != 0)
+			m.count.add(c_bytes_cpu, o.n);
 		r.state = rec_state::done;
 		return 0;
 	}
-	if (a.n == 0) {
-		r.state = rec_state::done;
-		return 0;
-	}
-	switch (m.type) {
-	case DATA_MOVER_DML_HARDWARE:
+	const op_args a = args_of(o);
+	if (m.type == DATA_MOVER_DML_HARDWARE) {
 		if (hw_start(m, r, a) == hw_start_result::refused)
 			return 1; /* back-pressure: started again at the next poll */
 		return 0;
-	case DATA_MOVER_DML_AUTO:
-		if (a.n < m.threshold.load(std::memory_order_relaxed))
-			break;
-		if (m.wq) {
-			if (hw_start(m, r, a) == hw_start_result::refused) {
-				counters::add(m.count.fallback_refused, 1);
-				break;
-			}
-			return 0;
-		}
-		if (m.threads_vdm != nullptr && start_threads(m, r, a))
-			return 0;
-		break;
-	default:
-		break;
 	}
-	finish_cpu(m, r, a);
+	/* AUTO, at or above the threshold */
+	if (m.wq) {
+		if (hw_start(m, r, a) != hw_start_result::refused)
+			return 0;
+		m.count.add(c_fallback_refused, 1);
+	} else if (m.threads_vdm != nullptr && start_threads(m, r, a)) {
+		return 0;
+	}
+	cpu_run(a, 0, a.n);
+	m.count.add(c_bytes_cpu, a.n);
+	r.state = rec_state::done;
 	return 0;
 }
 
@@ -134,6 +145,7 @@ enum future_state dml_op_check(void *data, const struct vdm_operation *op) noexc
 		return FUTURE_STATE_COMPLETE;
 	case rec_state::hw:
 	case rec_state::hw_retry:
+	case rec_state::hw_batch:
 		return hw_check(*r.owner, r, args_of(*op)) ? FUTURE_STATE_COMPLETE
 		                                           : FUTURE_STATE_RUNNING;
 	default:
@@ -145,7 +157,7 @@ void dml_op_delete(void *data, const struct vdm_operation *op,
                    struct vdm_operation_output *output) noexcept
 {
 	auto &r = *static_cast<dml_record *>(data);
-	fill_output(*op, r.result, *output);
+	vdm_op::fill_output(*op, r.result, *output);
 	r.owner->pool.release(&r);
 }
 
