@@ -36,7 +36,7 @@ portal *mover_portal(struct data_mover_dml *dmd) noexcept
 namespace
 {
 
-constexpr std::uint32_t records_per_mover = 4096;
+constexpr std::uint32_t records_per_mover = 16384; /* as the synchronous mover */
 
 bool valid_type(int t) noexcept
 {

@@ -5,8 +5,11 @@
  * dsa/mover.hpp -- the DSA data mover's state: the mover, its per-operation
  * records and its counters (see libminiasync-vdm-dml.h for the contract).
  *
- * One operation's record (dml_record) lives in the mover's lock-free pool
- * from op_new to op_delete and holds the descriptor and the 32-byte aligned
+ * One operation's record (dml_record) comes from the mover's lock-free pool,
+ * or from the calling thread's cache of freed records (per counter slot,
+ * at most cached_records, so no compare-and-swap on the common path; a
+ * thread's cache may thus hold up to that many records the others cannot
+ * take), and lives from op_new to op_delete and holds the descriptor and the 32-byte aligned
  * completion record the device writes. Its state moves one way:
  *   idle -> done                      (CPU inline, error, n == 0)
  *   idle -> hw -> [hw_retry <-> hw] -> done   (DSA; hw_retry: a refused
@@ -64,7 +67,16 @@ struct dml_record {
 	batch_slot *batch = nullptr;
 	enum vdm_operation_result result = VDM_SUCCESS;
 	struct vdm_operation_future tfut; /* delegated to the threads mover */
-	std::size_t cpu_from = 0;         /* threads mover: the caller's share begins here */
+	dml_record *next_free = nullptr;  /* in a thread's record cache */
+};
+
+/* Records a thread slot keeps for reuse (beyond that, back to the pool). */
+inline constexpr unsigned cached_records = 16;
+
+/* One thread slot's cache of free records: touched by that slot's thread only. */
+struct alignas(64) record_cache {
+	dml_record *head = nullptr;
+	unsigned count = 0;
 };
 
 /* Most members a batch of this mover holds (queues may allow fewer). */
@@ -97,6 +109,7 @@ struct mover_impl {
 	/* Each counter slot's (thread's) open batch; touched by that thread only. */
 	batch_slot *open_batch[counter_slots] = {};
 	std::unique_ptr<batch_slot[]> batches;
+	record_cache cache[counter_slots];
 	record_pool<dml_record> pool;
 
 	explicit mover_impl(std::uint32_t records) : pool(records) {}

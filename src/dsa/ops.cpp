@@ -85,7 +85,18 @@ void *dml_op_new(struct vdm *vdm, enum vdm_operation_type type) noexcept
 {
 	(void)type;
 	mover_impl &m = impl_of(vdm);
-	dml_record *r = m.pool.acquire();
+	unsigned s = this_thread_counter_slot;
+	if (s == 0) [[unlikely]]
+		s = counter_slot_of_this_thread() + 1;
+	dml_record *r;
+	if (s <= counter_slots && m.cache[s - 1].head != nullptr) {
+		record_cache &c = m.cache[s - 1];
+		r = c.head;
+		c.head = r->next_free;
+		--c.count;
+	} else {
+		r = m.pool.acquire();
+	}
 	if (r != nullptr) {
 		r->owner = &m;
 		r->state = rec_state::idle;
@@ -158,7 +169,16 @@ void dml_op_delete(void *data, const struct vdm_operation *op,
 {
 	auto &r = *static_cast<dml_record *>(data);
 	vdm_op::fill_output(*op, r.result, *output);
-	r.owner->pool.release(&r);
+	mover_impl &m = *r.owner;
+	const unsigned s = this_thread_counter_slot;
+	if (s != 0 && s <= counter_slots && m.cache[s - 1].count < cached_records) {
+		record_cache &c = m.cache[s - 1];
+		r.next_free = c.head;
+		c.head = &r;
+		++c.count;
+		return;
+	}
+	m.pool.release(&r);
 }
 
 } // namespace masync::dsa
