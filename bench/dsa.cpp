@@ -127,7 +127,8 @@ int main(int argc, char *argv[])
 		std::printf("%10s %14s %14s %8s\n", "size", "inline GB/s", "offload GB/s",
 		            "off/inl");
 		for (std::size_t n = 4096; n <= (std::size_t{16} << 20); n *= 2) {
-			const std::size_t reps = reps_for(n) / 4 + 1;
+			const std::size_t reps =
+			    std::max<std::size_t>(16, (std::size_t{128} << 20) / n);
 			std::vector<double> ti, to;
 			paired(
 			    rounds, ti, to,
