@@ -44,17 +44,12 @@ bool valid_type(int t) noexcept
 	       t == DATA_MOVER_DML_AUTO;
 }
 
-int raw(enum data_mover_dsa_numa_policy p) noexcept
+/* An enum's stored value, read as int: a foreign value is no undefined behaviour. */
+template <typename E> int raw(const E *e) noexcept
 {
+	static_assert(sizeof(E) == sizeof(int));
 	int v;
-	std::memcpy(&v, &p, sizeof(v));
-	return v;
-}
-
-int raw(enum data_mover_dsa_wait_mode w) noexcept
-{
-	int v;
-	std::memcpy(&v, &w, sizeof(v));
+	std::memcpy(&v, e, sizeof(v));
 	return v;
 }
 
@@ -78,7 +73,7 @@ data_mover_dml *make(int type, const data_mover_dsa_options &o)
 		for (std::size_t i = 0; o.wq_names != nullptr && i < o.wq_count; ++i)
 			if (o.wq_names[i] != nullptr)
 				sel.names.emplace_back(o.wq_names[i]);
-		sel.numa_policy = raw(o.numa_policy);
+		sel.numa_policy = raw(&o.numa_policy);
 		sel.numa_node = o.numa_node;
 		m->wq = open_first_usable(sel);
 	}
@@ -90,7 +85,7 @@ data_mover_dml *make(int type, const data_mover_dsa_options &o)
 		m->batches = std::make_unique<batch_slot[]>(batch_slots);
 		m->batch_size.store(effective_batch(*m, o.batch_size), std::memory_order_relaxed);
 	}
-	if (raw(o.wait_mode) == DATA_MOVER_DSA_WAIT_UMWAIT && cpu().waitpkg)
+	if (raw(&o.wait_mode) == DATA_MOVER_DSA_WAIT_UMWAIT && cpu().waitpkg)
 		m->wait_mode.store(DATA_MOVER_DSA_WAIT_UMWAIT, std::memory_order_relaxed);
 	if (type == DATA_MOVER_DML_AUTO && !m->wq) {
 		m->threads = data_mover_threads_default();
@@ -113,7 +108,7 @@ data_mover_dml *make(int type, const data_mover_dsa_options &o)
 
 bool valid_options(const data_mover_dsa_options &o) noexcept
 {
-	const int p = raw(o.numa_policy), w = raw(o.wait_mode);
+	const int p = raw(&o.numa_policy), w = raw(&o.wait_mode);
 	if (p < DATA_MOVER_DSA_NUMA_ANY || p > DATA_MOVER_DSA_NUMA_ONLY_NODE)
 		return false;
 	if (w != DATA_MOVER_DSA_WAIT_POLL && w != DATA_MOVER_DSA_WAIT_UMWAIT)
@@ -281,7 +276,7 @@ DSA_EXPORT unsigned data_mover_dsa_get_batch_size(const struct data_mover_dml *d
 DSA_EXPORT int data_mover_dsa_set_wait_mode(struct data_mover_dml *dmd,
                                             enum data_mover_dsa_wait_mode mode)
 {
-	const int w = masync::dsa::raw(mode);
+	const int w = masync::dsa::raw(&mode);
 	if (dmd == nullptr || (w != DATA_MOVER_DSA_WAIT_POLL && w != DATA_MOVER_DSA_WAIT_UMWAIT)) {
 		errno = EINVAL;
 		return -1;
