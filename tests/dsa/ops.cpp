@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
@@ -124,7 +125,7 @@ TEST_P(dsa_ops, memset_fills)
 			EXPECT_EQ(out->type, VDM_OPERATION_MEMSET);
 			EXPECT_EQ(out->output.memset.str, dst.data() + 8);
 			std::vector<unsigned char> want(n + 16, 0x11);
-			std::memset(want.data() + 8, 0xa5, n);
+			std::fill(want.begin() + 8, want.end() - 8, 0xa5);
 			ASSERT_EQ(dst, want) << "n=" << n << " flags=" << f;
 		}
 }
