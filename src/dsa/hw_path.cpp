@@ -34,7 +34,10 @@
  * A member checked by another thread leaves the batch (CAS pending ->
  * direct) and is submitted on its own, so nothing waits for a thread that
  * may never poll again. The sender claims each member with CAS pending ->
- * sent; that word is the only record field two threads write. A refused
+ * sent; that word is the only record field two threads write. An open
+ * batch may still list a member that left it, completed and was reused for
+ * a new operation pending in another batch: whichever sender claims it
+ * first sends its current descriptor, exactly once. A refused
  * batch hands each member back (b_refused) to continue alone. A sent
  * batch's slot is reused once the device has written its completion
  * record (the device reads the list until then). On a dedicated queue each
@@ -286,7 +289,9 @@ bool join_batch(mover_impl &m, dml_record &r, unsigned size) noexcept
 	}
 	r.batch = b;
 	r.fresh = true;
-	r.bstate.store(b_pending, std::memory_order_relaxed);
+	/* release: a sender that claims r (even through a stale entry of an older
+	 * batch, once r was reused) sees the descriptor built above */
+	r.bstate.store(b_pending, std::memory_order_release);
 	r.state = rec_state::hw_batch;
 	b->members[b->count++] = &r;
 	if (b->count >= size)

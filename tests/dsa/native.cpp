@@ -61,6 +61,36 @@ class dsa_batch : public ::testing::Test
 		}
 	}
 	void TearDown() override { data_mover_dml_delete(dmd); }
+	/* Copies 0..k-1, each polled once: started, and held in the open batch. */
+	std::vector<struct vdm_operation_future> start_held(int k)
+	{
+		std::vector<struct vdm_operation_future> futs;
+		for (int i = 0; i < k; ++i)
+			futs.push_back(vdm_memcpy(vdm, dst[i].data(), src[i].data(), 512, 0));
+		for (auto &f : futs)
+			EXPECT_EQ(future_poll(FUTURE_AS_RUNNABLE(&f), nullptr),
+			          FUTURE_STATE_RUNNING);
+		return futs;
+	}
+	/* All `count` copies through runtime_wait_multiple; checks the data. */
+	void run_all()
+	{
+		std::vector<struct vdm_operation_future> futs;
+		std::vector<struct future *> ptrs;
+		for (int i = 0; i < count; ++i) {
+			std::memset(dst[i].data(), 0, 512);
+			futs.push_back(vdm_memcpy(vdm, dst[i].data(), src[i].data(), 512, 0));
+		}
+		for (auto &f : futs)
+			ptrs.push_back(FUTURE_AS_RUNNABLE(&f));
+		struct runtime *rt = runtime_new();
+		runtime_wait_multiple(rt, ptrs.data(), ptrs.size());
+		runtime_delete(rt);
+		for (int i = 0; i < count; ++i) {
+			EXPECT_EQ(FUTURE_OUTPUT(&futs[i])->result, VDM_SUCCESS);
+			ASSERT_EQ(dst[i], src[i]) << i;
+		}
+	}
 	static constexpr int count = 20;
 	struct data_mover_dml *dmd = nullptr;
 	struct vdm *vdm = nullptr;
@@ -69,19 +99,7 @@ class dsa_batch : public ::testing::Test
 
 TEST_F(dsa_batch, one_runtime_pass_is_one_batch)
 {
-	std::vector<struct vdm_operation_future> futs;
-	std::vector<struct future *> ptrs;
-	for (int i = 0; i < count; ++i)
-		futs.push_back(vdm_memcpy(vdm, dst[i].data(), src[i].data(), 512, 0));
-	for (auto &f : futs)
-		ptrs.push_back(FUTURE_AS_RUNNABLE(&f));
-	struct runtime *rt = runtime_new();
-	runtime_wait_multiple(rt, ptrs.data(), ptrs.size());
-	runtime_delete(rt);
-	for (int i = 0; i < count; ++i) {
-		EXPECT_EQ(FUTURE_OUTPUT(&futs[i])->result, VDM_SUCCESS);
-		EXPECT_EQ(dst[i], src[i]) << i;
-	}
+	run_all();
 	auto c = counters_of(dmd);
 	/* 8 + 8 as batches when full; the last 4 as one batch at the next pass */
 	EXPECT_EQ(c.batches, 3u);
@@ -92,11 +110,7 @@ TEST_F(dsa_batch, one_runtime_pass_is_one_batch)
 
 TEST_F(dsa_batch, first_check_sends_and_no_batch_of_one)
 {
-	std::vector<struct vdm_operation_future> futs;
-	for (int i = 0; i < 3; ++i)
-		futs.push_back(vdm_memcpy(vdm, dst[i].data(), src[i].data(), 512, 0));
-	for (auto &f : futs) /* started, and checked once within that poll: still held */
-		EXPECT_EQ(future_poll(FUTURE_AS_RUNNABLE(&f), nullptr), FUTURE_STATE_RUNNING);
+	auto futs = start_held(3);
 	EXPECT_EQ(counters_of(dmd).submissions, 0u);
 	/* the first member's next check sends all three */
 	EXPECT_EQ(future_poll(FUTURE_AS_RUNNABLE(&futs[0]), nullptr), FUTURE_STATE_COMPLETE);
@@ -119,11 +133,7 @@ TEST_F(dsa_batch, first_check_sends_and_no_batch_of_one)
 
 TEST_F(dsa_batch, another_thread_takes_members_out)
 {
-	std::vector<struct vdm_operation_future> futs;
-	for (int i = 0; i < 4; ++i)
-		futs.push_back(vdm_memcpy(vdm, dst[i].data(), src[i].data(), 512, 0));
-	for (auto &f : futs)
-		EXPECT_EQ(future_poll(FUTURE_AS_RUNNABLE(&f), nullptr), FUTURE_STATE_RUNNING);
+	auto futs = start_held(4);
 	std::thread([&] {
 		for (auto &f : futs)
 			FUTURE_BUSY_POLL(&f);
@@ -146,19 +156,8 @@ TEST_F(dsa_batch, refused_batches_lose_nothing)
 	ASSERT_NE(dmd, nullptr);
 	vdm = data_mover_dml_get_vdm(dmd);
 	for (int round = 0; round < 10; ++round) {
-		std::vector<struct vdm_operation_future> futs;
-		std::vector<struct future *> ptrs;
-		for (int i = 0; i < count; ++i) {
-			std::memset(dst[i].data(), 0, 512);
-			futs.push_back(vdm_memcpy(vdm, dst[i].data(), src[i].data(), 512, 0));
-		}
-		for (auto &f : futs)
-			ptrs.push_back(FUTURE_AS_RUNNABLE(&f));
-		struct runtime *rt = runtime_new();
-		runtime_wait_multiple(rt, ptrs.data(), ptrs.size());
-		runtime_delete(rt);
-		for (int i = 0; i < count; ++i)
-			ASSERT_EQ(dst[i], src[i]) << round << " " << i;
+		SCOPED_TRACE(round);
+		run_all();
 	}
 	auto c = counters_of(dmd);
 	EXPECT_GT(c.batches, 0u);
