@@ -66,8 +66,10 @@ struct dml_record {
 	std::atomic<std::uint8_t> bstate{}; /* batch_state */
 	batch_slot *batch = nullptr;
 	enum vdm_operation_result result = VDM_SUCCESS;
-	struct vdm_operation_future tfut; /* delegated to the threads mover */
-	dml_record *next_free = nullptr;  /* in a thread's record cache */
+	/* Pieces delegated to the threads mover (at most two in flight). */
+	struct vdm_operation_future tfut[2];
+	bool tbusy[2] = {false, false};
+	dml_record *next_free = nullptr; /* in a thread's record cache */
 };
 
 /* Records a thread slot keeps for reuse (beyond that, back to the pool). */
@@ -103,7 +105,6 @@ struct mover_impl {
 	std::unique_ptr<portal> wq;
 	struct data_mover_threads *threads = nullptr;
 	struct vdm *threads_vdm = nullptr;
-	unsigned helpers = 1;              /* the threads mover's workers */
 	std::atomic<unsigned> inflight{0}; /* dedicated queue: bounded by its size */
 	struct counters count;
 	/* Each counter slot's (thread's) open batch; touched by that thread only. */

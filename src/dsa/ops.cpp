@@ -10,10 +10,9 @@
  *   HARDWARE  DSA; a refused first submission makes op_start return nonzero
  *             (the future stays IDLE and is started again at its next poll).
  *   AUTO      n < threshold: CPU inline; else DSA when the mover has a
- *             queue (refused -> CPU), else the threads mover, the caller
- *             doing the last 1/(workers + 1) of a splittable operation
- *             itself in op_start, after the workers have started (no record
- *             in the threads mover -> all on the CPU).
+ *             queue (refused -> CPU), else the threads mover with the
+ *             caller's help (start_threads: pieces from both ends, in
+ *             op_start) (no record in the threads mover -> all on the CPU).
  * The inline path is the synchronous mover's (flatten, run, fill the
  * output) plus one per-thread counter update (dsa/counters.hpp).
  */
@@ -41,41 +40,112 @@ bool splittable(const op_args &a) noexcept
 	return a.type != VDM_OPERATION_MEMMOVE || !(a.src < a.dst + a.n && a.dst < a.src + a.n);
 }
 
+/* Starts [off, off + len) of the operation on the threads mover in r.tfut[k]. */
+bool threads_piece(mover_impl &m, dml_record &r, unsigned k, const op_args &a, std::size_t off,
+                   std::size_t len) noexcept
+{
+	char *dst = a.dst + off;
+	char *src = const_cast<char *>(a.src) + off;
+	struct vdm_operation_future &f = r.tfut[k];
+	switch (a.type) {
+	case VDM_OPERATION_MEMCPY:
+		f = vdm_memcpy(m.threads_vdm, dst, src, len, a.flags);
+		break;
+	case VDM_OPERATION_MEMMOVE:
+		f = vdm_memmove(m.threads_vdm, dst, src, len, a.flags);
+		break;
+	case VDM_OPERATION_MEMSET:
+		f = vdm_memset(m.threads_vdm, dst, a.c, len, a.flags);
+		break;
+	default:
+		f = vdm_flush(m.threads_vdm, dst, len, a.flags);
+		break;
+	}
+	if (f.base.context.state == FUTURE_STATE_COMPLETE)
+		return false; /* created complete: the threads mover had no record */
+	m.count.add(c_bytes_threads, len);
+	r.tbusy[k] = true;
+	(void)future_poll(FUTURE_AS_RUNNABLE(&f), nullptr); /* the workers start */
+	return true;
+}
+
+/* Polls the threads mover's pieces; true when none is left running. */
+bool threads_idle(dml_record &r) noexcept
+{
+	for (unsigned k = 0; k < 2; ++k) {
+		if (!r.tbusy[k] ||
+		    future_poll(FUTURE_AS_RUNNABLE(&r.tfut[k]), nullptr) != FUTURE_STATE_COMPLETE)
+			continue;
+		r.tbusy[k] = false;
+		if (r.tfut[k].output.result != VDM_SUCCESS)
+			r.result = r.tfut[k].output.result;
+	}
+	return !r.tbusy[0] && !r.tbusy[1];
+}
+
+constexpr std::size_t min_piece = std::size_t{256} << 10;
+
 /*
- * Hands the operation to the threads mover, the caller keeping the last
- * 1/(workers + 1) of it (4 KiB aligned) to do itself right after the
- * workers have started; false when the threads mover had no record.
+ * Runs the operation on the threads mover with the caller's help; false
+ * when the threads mover had no record (nothing was done).
+ *
+ * A splittable operation is shared from both ends: the threads mover takes
+ * pieces from the front, two in flight so that its workers always have the
+ * next one (a piece is a quarter of what is left, at least 256 KiB: the
+ * pieces shrink towards the end, so little is left to wait for), and the
+ * caller copies 256 KiB pieces from the back, handing over a new front
+ * piece whenever one is done, until the two meet. So an idle machine
+ * shares the work between workers and caller, and on a loaded one, whose
+ * workers are slow to run, the caller does most of it rather than wait.
+ * The pieces still running are left for op_check.
  */
 bool start_threads(mover_impl &m, dml_record &r, const op_args &a) noexcept
 {
-	std::size_t mine = splittable(a) ? (a.n / (m.helpers + 1)) & ~std::size_t{4095} : 0;
-	const std::size_t theirs = a.n - mine;
-	switch (a.type) {
-	case VDM_OPERATION_MEMCPY:
-		r.tfut =
-		    vdm_memcpy(m.threads_vdm, a.dst, const_cast<char *>(a.src), theirs, a.flags);
-		break;
-	case VDM_OPERATION_MEMMOVE:
-		r.tfut =
-		    vdm_memmove(m.threads_vdm, a.dst, const_cast<char *>(a.src), theirs, a.flags);
-		break;
-	case VDM_OPERATION_MEMSET:
-		r.tfut = vdm_memset(m.threads_vdm, a.dst, a.c, theirs, a.flags);
-		break;
-	default:
-		r.tfut = vdm_flush(m.threads_vdm, a.dst, theirs, a.flags);
-		break;
+	r.tbusy[0] = r.tbusy[1] = false;
+	if (!splittable(a)) {
+		if (!threads_piece(m, r, 0, a, 0, a.n))
+			return false;
+		r.state = rec_state::threads;
+		return true;
 	}
-	if (r.tfut.base.context.state == FUTURE_STATE_COMPLETE)
-		return false; /* created complete: the threads mover had no record */
+	std::size_t front = 0, back = a.n; /* threads: [0, front); caller: [back, n) */
+	auto next_len = [&] {
+		std::size_t len = ((back - front) / 4) & ~std::size_t{4095};
+		len = len < min_piece ? min_piece : len;
+		return len < back - front ? len : back - front;
+	};
+	bool more = true; /* false: the threads mover had no record, the caller goes on alone */
+	for (unsigned k = 0; k < 2 && front < back; ++k) {
+		const std::size_t len = next_len();
+		if (!threads_piece(m, r, k, a, front, len)) {
+			if (k == 0)
+				return false;
+			more = false;
+			break;
+		}
+		front += len;
+	}
 	r.state = rec_state::threads;
-	m.count.add(c_bytes_threads, theirs);
-	/* Start the workers, then do the caller's share. */
-	(void)future_poll(FUTURE_AS_RUNNABLE(&r.tfut), nullptr);
-	if (mine != 0) {
-		cpu_run(a, theirs, mine);
-		m.count.add(c_bytes_cpu, mine);
+	while (front < back) {
+		if (more) {
+			(void)threads_idle(r);
+			const unsigned k = !r.tbusy[0] ? 0 : !r.tbusy[1] ? 1 : 2;
+			if (k < 2 && back - front >= 2 * min_piece) {
+				const std::size_t len = next_len();
+				if (threads_piece(m, r, k, a, front, len)) {
+					front += len;
+					continue;
+				}
+				more = false;
+			}
+		}
+		const std::size_t len = back - front < min_piece ? back - front : min_piece;
+		back -= len;
+		cpu_run(a, back, len);
+		m.count.add(c_bytes_cpu, len);
 	}
+	if (threads_idle(r))
+		r.state = rec_state::done;
 	return true;
 }
 
@@ -149,9 +219,8 @@ enum future_state dml_op_check(void *data, const struct vdm_operation *op) noexc
 	case rec_state::done:
 		return FUTURE_STATE_COMPLETE;
 	case rec_state::threads:
-		if (future_poll(FUTURE_AS_RUNNABLE(&r.tfut), nullptr) != FUTURE_STATE_COMPLETE)
+		if (!threads_idle(r))
 			return FUTURE_STATE_RUNNING;
-		r.result = r.tfut.output.result;
 		r.state = rec_state::done;
 		return FUTURE_STATE_COMPLETE;
 	case rec_state::hw:
