@@ -67,7 +67,8 @@ std::vector<unsigned char> pattern(std::size_t n, unsigned seed)
 	return v;
 }
 
-const std::size_t sizes[] = {1, 63, 64, 4097, 65536, 3u << 20};
+/* the largest is just above the model's 2 MiB max transfer: split in two */
+const std::size_t sizes[] = {1, 63, 64, 4097, 65536, (2u << 20) + 4097};
 const std::uint64_t flag_sets[] = {0, VDM_F_MEM_DURABLE, VDM_F_NO_CACHE_HINT,
                                    VDM_F_MEM_DURABLE | VDM_F_NO_CACHE_HINT};
 
