@@ -17,6 +17,7 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace masync::dsa
@@ -90,6 +91,9 @@ data_mover_dml *make(int type, const data_mover_dsa_options &o)
 		m->threads = data_mover_threads_default();
 		if (m->threads != nullptr)
 			m->threads_vdm = data_mover_threads_get_vdm(m->threads);
+		/* data_mover_threads_default's worker count */
+		const unsigned hw = std::thread::hardware_concurrency();
+		m->workers = hw <= 1 ? 1 : hw - 1;
 	}
 	auto *d = new data_mover_dml;
 	d->base.op_new = dml_op_new;

@@ -105,6 +105,7 @@ struct mover_impl {
 	std::unique_ptr<portal> wq;
 	struct data_mover_threads *threads = nullptr;
 	struct vdm *threads_vdm = nullptr;
+	unsigned workers = 1;              /* the threads mover's (data_mover_threads_default) */
 	std::atomic<unsigned> inflight{0}; /* dedicated queue: bounded by its size */
 	struct counters count;
 	/* Each counter slot's (thread's) open batch; touched by that thread only. */
