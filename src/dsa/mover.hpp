@@ -66,10 +66,8 @@ struct dml_record {
 	std::atomic<std::uint8_t> bstate{}; /* batch_state */
 	batch_slot *batch = nullptr;
 	enum vdm_operation_result result = VDM_SUCCESS;
-	/* Pieces delegated to the threads mover (at most two in flight). */
-	struct vdm_operation_future tfut[2];
-	bool tbusy[2] = {false, false};
-	dml_record *next_free = nullptr; /* in a thread's record cache */
+	struct vdm_operation_future tfut; /* the part delegated to the threads mover */
+	dml_record *next_free = nullptr;  /* in a thread's record cache */
 };
 
 /* Records a thread slot keeps for reuse (beyond that, back to the pool). */

@@ -40,13 +40,13 @@ bool splittable(const op_args &a) noexcept
 	return a.type != VDM_OPERATION_MEMMOVE || !(a.src < a.dst + a.n && a.dst < a.src + a.n);
 }
 
-/* Starts [off, off + len) of the operation on the threads mover in r.tfut[k]. */
-bool threads_piece(mover_impl &m, dml_record &r, unsigned k, const op_args &a, std::size_t off,
-                   std::size_t len) noexcept
+/* Starts [off, off + len) of the operation on the threads mover (r.tfut). */
+bool threads_part(mover_impl &m, dml_record &r, const op_args &a, std::size_t off,
+                  std::size_t len) noexcept
 {
 	char *dst = a.dst + off;
 	char *src = const_cast<char *>(a.src) + off;
-	struct vdm_operation_future &f = r.tfut[k];
+	struct vdm_operation_future &f = r.tfut;
 	switch (a.type) {
 	case VDM_OPERATION_MEMCPY:
 		f = vdm_memcpy(m.threads_vdm, dst, src, len, a.flags);
@@ -64,23 +64,17 @@ bool threads_piece(mover_impl &m, dml_record &r, unsigned k, const op_args &a, s
 	if (f.base.context.state == FUTURE_STATE_COMPLETE)
 		return false; /* created complete: the threads mover had no record */
 	m.count.add(c_bytes_threads, len);
-	r.tbusy[k] = true;
 	(void)future_poll(FUTURE_AS_RUNNABLE(&f), nullptr); /* the workers start */
 	return true;
 }
 
-/* Polls the threads mover's pieces; true when none is left running. */
-bool threads_idle(dml_record &r) noexcept
+/* Polls the threads mover's part; true once it is done (its result taken). */
+bool threads_done(dml_record &r) noexcept
 {
-	for (unsigned k = 0; k < 2; ++k) {
-		if (!r.tbusy[k] ||
-		    future_poll(FUTURE_AS_RUNNABLE(&r.tfut[k]), nullptr) != FUTURE_STATE_COMPLETE)
-			continue;
-		r.tbusy[k] = false;
-		if (r.tfut[k].output.result != VDM_SUCCESS)
-			r.result = r.tfut[k].output.result;
-	}
-	return !r.tbusy[0] && !r.tbusy[1];
+	if (future_poll(FUTURE_AS_RUNNABLE(&r.tfut), nullptr) != FUTURE_STATE_COMPLETE)
+		return false;
+	r.result = r.tfut.output.result;
+	return true;
 }
 
 /*
@@ -99,17 +93,16 @@ bool threads_idle(dml_record &r) noexcept
  */
 bool start_threads(mover_impl &m, dml_record &r, const op_args &a) noexcept
 {
-	r.tbusy[0] = r.tbusy[1] = false;
 	const std::size_t mine =
 	    splittable(a) ? (a.n / (m.workers + 1)) & ~std::size_t{4095} : std::size_t{0};
-	if (!threads_piece(m, r, 0, a, 0, a.n - mine))
+	if (!threads_part(m, r, a, 0, a.n - mine))
 		return false;
 	r.state = rec_state::threads;
 	if (mine != 0) {
 		cpu_run(a, a.n - mine, mine);
 		m.count.add(c_bytes_cpu, mine);
 	}
-	if (threads_idle(r))
+	if (threads_done(r))
 		r.state = rec_state::done;
 	return true;
 }
@@ -184,7 +177,7 @@ enum future_state dml_op_check(void *data, const struct vdm_operation *op) noexc
 	case rec_state::done:
 		return FUTURE_STATE_COMPLETE;
 	case rec_state::threads:
-		if (!threads_idle(r))
+		if (!threads_done(r))
 			return FUTURE_STATE_RUNNING;
 		r.state = rec_state::done;
 		return FUTURE_STATE_COMPLETE;
