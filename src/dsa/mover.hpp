@@ -105,7 +105,7 @@ struct mover_impl {
 	struct vdm *threads_vdm = nullptr;
 	unsigned workers = 1;              /* the threads mover's (data_mover_threads_default) */
 	std::atomic<unsigned> inflight{0}; /* dedicated queue: bounded by its size */
-	struct counters count;
+	counters count;
 	/* Each counter slot's (thread's) open batch; touched by that thread only. */
 	batch_slot *open_batch[counter_slots] = {};
 	std::unique_ptr<batch_slot[]> batches;
