@@ -16,8 +16,9 @@
  *   moving and destroying a handle are not synchronized.
  * Errors
  *   The throwing constructor throws masync::error with the errno set by
- *   data_mover_dml_new (ENODEV: HARDWARE with no usable work queue); the
- *   std::error_code constructor reports it instead.
+ *   data_mover_dml_new / data_mover_dsa_new (ENODEV: HARDWARE with no
+ *   usable work queue, EINVAL: bad options); the std::error_code
+ *   constructors report it instead.
  */
 #ifndef MASYNC_DSA_MOVER_HPP
 #define MASYNC_DSA_MOVER_HPP
@@ -50,6 +51,25 @@ class dsa_mover : public vdm_operations<dsa_mover>
 	{
 		ec = m_ ? std::error_code{} : make_errno_error_code(errno);
 	}
+	/* With options (data_mover_dsa_new; start from default_options()). */
+	dsa_mover(type t, const data_mover_dsa_options &o)
+	    : m_(data_mover_dsa_new(static_cast<enum data_mover_dml_type>(t), &o))
+	{
+		if (m_ == nullptr)
+			throw_error(make_errno_error_code(errno), "data_mover_dsa_new");
+	}
+	dsa_mover(type t, const data_mover_dsa_options &o, std::error_code &ec) noexcept
+	    : m_(data_mover_dsa_new(static_cast<enum data_mover_dml_type>(t), &o))
+	{
+		ec = m_ ? std::error_code{} : make_errno_error_code(errno);
+	}
+	/* The defaults, environment included (data_mover_dsa_options_init). */
+	static data_mover_dsa_options default_options() noexcept
+	{
+		data_mover_dsa_options o;
+		data_mover_dsa_options_init(&o);
+		return o;
+	}
 	dsa_mover(const dsa_mover &) = delete;
 	dsa_mover &operator=(const dsa_mover &) = delete;
 	dsa_mover(dsa_mover &&o) noexcept : m_(std::exchange(o.m_, nullptr)) {}
@@ -74,6 +94,18 @@ class dsa_mover : public vdm_operations<dsa_mover>
 		data_mover_dsa_counters c{};
 		data_mover_dsa_get_counters(m_, &c);
 		return c;
+	}
+	/* Batch size (0 or 1: none; clamped to the queue's maximum). */
+	void set_batch_size(unsigned ops) noexcept { data_mover_dsa_set_batch_size(m_, ops); }
+	unsigned batch_size() const noexcept { return data_mover_dsa_get_batch_size(m_); }
+	/* Wait mode; false when UMWAIT was asked for on a CPU without WAITPKG. */
+	bool set_wait_mode(enum data_mover_dsa_wait_mode w) noexcept
+	{
+		return data_mover_dsa_set_wait_mode(m_, w) == 0;
+	}
+	enum data_mover_dsa_wait_mode wait_mode() const noexcept
+	{
+		return data_mover_dsa_get_wait_mode(m_);
 	}
 	/* The work queue in use, or nullptr. */
 	const char *wq_name() const noexcept { return data_mover_dsa_wq_name(m_); }

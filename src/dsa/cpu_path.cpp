@@ -33,9 +33,15 @@ vdm_op::op core_op(const op_args &a) noexcept
 op_args args_of(const struct vdm_operation &op) noexcept
 {
 	vdm_op::op o;
+	const bool valid = vdm_op::flatten(op, o) == VDM_SUCCESS;
+	return args_of(o, valid); /* type -1: unknown type or invalid flags */
+}
+
+op_args args_of(const vdm_op::op &o, bool valid) noexcept
+{
 	op_args a;
-	if (vdm_op::flatten(op, o) != VDM_SUCCESS)
-		return a; /* type -1: unknown type or invalid flags */
+	if (!valid)
+		return a;
 	a.type = static_cast<int>(o.type);
 	a.dst = static_cast<char *>(o.dst);
 	a.src = static_cast<const char *>(o.src);

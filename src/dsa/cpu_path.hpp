@@ -21,6 +21,11 @@
 #include <cstddef>
 #include <cstdint>
 
+namespace masync::vdm_op
+{
+struct op;
+}
+
 namespace masync::dsa
 {
 
@@ -35,6 +40,8 @@ struct op_args {
 };
 
 op_args args_of(const struct vdm_operation &op) noexcept;
+/* The same from an operation the core has flattened (type -1 if it was rejected). */
+op_args args_of(const vdm_op::op &o, bool valid = true) noexcept;
 
 /* Does [offset, offset + len) of the operation on the CPU. */
 void cpu_run(const op_args &a, std::size_t offset, std::size_t len) noexcept;

@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <dirent.h>
+#include <libminiasync/data_mover_dsa.h>
+#include <sched.h>
 #include <fstream>
 #include <string>
 
@@ -82,17 +84,44 @@ std::vector<wq_info> discover_sysfs(const char *root)
 	return out;
 }
 
-std::unique_ptr<portal> open_first_usable()
+std::vector<wq_info> candidates(const wq_selection &sel)
 {
-	const char *want = env_string("MASYNC_DSA_WQ");
-	model_mode mode;
-	if (model_mode_from_env(&mode)) {
-		bool dedicated = !(want != nullptr && std::string(want) == "model/wq0.1");
-		return std::make_unique<model_wq>(model_wq_info(dedicated), mode);
+	std::vector<wq_info> all;
+	if (model_mode mode; model_mode_from_env(&mode)) {
+		all.push_back(model_wq_info(true));
+		all.push_back(model_wq_info(false));
+	} else {
+		all = discover_sysfs();
 	}
-	for (const wq_info &w : discover_sysfs()) {
-		if (want != nullptr && w.name != want)
-			continue;
+	std::vector<wq_info> out;
+	if (sel.names.empty()) {
+		out = std::move(all);
+	} else {
+		for (const std::string &n : sel.names)
+			for (const wq_info &w : all)
+				if (w.name == n)
+					out.push_back(w);
+	}
+	int node = sel.numa_node;
+	if (sel.numa_policy == DATA_MOVER_DSA_NUMA_PREFER_LOCAL) {
+		unsigned cpu = 0, n = 0;
+		node = getcpu(&cpu, &n) == 0 ? static_cast<int>(n) : -1;
+	}
+	if (sel.numa_policy == DATA_MOVER_DSA_NUMA_ONLY_NODE)
+		std::erase_if(out, [&](const wq_info &w) { return w.numa_node != node; });
+	else if (sel.numa_policy != DATA_MOVER_DSA_NUMA_ANY)
+		std::stable_partition(out.begin(), out.end(),
+		                      [&](const wq_info &w) { return w.numa_node == node; });
+	return out;
+}
+
+std::unique_ptr<portal> open_first_usable(const wq_selection &sel)
+{
+	model_mode mode;
+	const bool model = model_mode_from_env(&mode);
+	for (const wq_info &w : candidates(sel)) {
+		if (model)
+			return std::make_unique<model_wq>(w, mode);
 		const char *why = nullptr;
 		if (auto p = open_hw_portal(w, &why))
 			return p;

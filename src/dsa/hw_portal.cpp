@@ -68,6 +68,7 @@ class hw_portal final : public portal
 
 	const wq_info &info() const noexcept override { return info_; }
 	bool usable() const noexcept override { return !forked.load(std::memory_order_relaxed); }
+	bool batches() const noexcept override { return page_ != nullptr; } /* not via write(2) */
 
 	submit_result submit(const dsa_hw_desc &d) noexcept override
 	{

@@ -22,6 +22,7 @@
 #include <linux/idxd.h>
 #pragma GCC diagnostic pop
 
+#include <atomic>
 #include <cstdint>
 
 namespace masync::dsa
@@ -45,13 +46,15 @@ inline constexpr std::uint32_t desc_flags_known = IDXD_OP_FLAG_FENCE | IDXD_OP_F
 /* The status byte of a completion record, read before anything else in it. */
 inline std::uint8_t load_status(const dsa_completion_record &cr) noexcept
 {
-	return __atomic_load_n(const_cast<const std::uint8_t *>(&cr.status), __ATOMIC_ACQUIRE);
+	return std::atomic_ref<std::uint8_t>(const_cast<std::uint8_t &>(cr.status))
+	    .load(std::memory_order_acquire);
 }
 
 /* Publishes a status byte after the record's other fields (the model's side). */
 inline void store_status(dsa_completion_record &cr, std::uint8_t status) noexcept
 {
-	__atomic_store_n(const_cast<std::uint8_t *>(&cr.status), status, __ATOMIC_RELEASE);
+	std::atomic_ref<std::uint8_t>(const_cast<std::uint8_t &>(cr.status))
+	    .store(status, std::memory_order_release);
 }
 
 /* Clears a record before its descriptor is submitted. */
@@ -60,7 +63,8 @@ inline void clear_record(dsa_completion_record &cr) noexcept
 	cr.bytes_completed = 0;
 	cr.fault_addr = 0;
 	cr.result = 0;
-	__atomic_store_n(const_cast<std::uint8_t *>(&cr.status), 0, __ATOMIC_RELAXED);
+	std::atomic_ref<std::uint8_t>(const_cast<std::uint8_t &>(cr.status))
+	    .store(0, std::memory_order_relaxed);
 }
 
 } // namespace masync::dsa

@@ -10,6 +10,7 @@
 #include "common/kernels.hpp"
 
 #include <cstring>
+#include <sys/mman.h>
 
 namespace masync::dsa
 {
@@ -50,6 +51,30 @@ void fill(char *dst, std::uint64_t pattern, std::size_t n) noexcept
 		dst[i] = static_cast<char>(p[k]);
 }
 
+/*
+ * Offset in [p, p + n) of the first byte of the first page mincore() reports
+ * non-resident, or n when every page is resident (or the range is not a
+ * mapping mincore knows).
+ */
+std::size_t first_absent(std::uint64_t p, std::size_t n) noexcept
+{
+	const std::uintptr_t page = 4096;
+	std::uintptr_t a = static_cast<std::uintptr_t>(p) & ~(page - 1);
+	const std::uintptr_t end = static_cast<std::uintptr_t>(p) + n;
+	unsigned char vec[256];
+	while (a < end) {
+		std::size_t pages = (end - a + page - 1) / page;
+		if (pages > sizeof(vec))
+			pages = sizeof(vec);
+		if (mincore(reinterpret_cast<void *>(a), pages * page, vec) != 0)
+			return n;
+		for (std::size_t i = 0; i < pages; ++i, a += page)
+			if (!(vec[i] & 1))
+				return a <= p ? 0 : a - static_cast<std::uintptr_t>(p);
+	}
+	return n;
+}
+
 } // namespace
 
 wq_info model_wq_info(bool dedicated)
@@ -77,6 +102,8 @@ bool model_mode_from_env(model_mode *mode) noexcept
 		*mode = model_mode::faults;
 	else if (std::strcmp(v, "busy") == 0)
 		*mode = model_mode::busy;
+	else if (std::strcmp(v, "realfaults") == 0)
+		*mode = model_mode::real_faults;
 	else
 		return false;
 	return true;
@@ -161,6 +188,16 @@ std::uint8_t model_wq::run(const dsa_hw_desc &d, dsa_completion_record &cr,
 		if (p != 0) {
 			done = static_cast<std::size_t>((p & ~(1ull << 63)) - 1);
 			write_fault = p >> 63;
+		} else if (mode_ == model_mode::real_faults) {
+			/* the device stops at the first page it cannot reach */
+			done = first_absent(d.dst_addr, n);
+			if (d.opcode == DSA_OPCODE_MEMMOVE) {
+				std::size_t s = first_absent(d.src_addr, n);
+				if (s < done) {
+					done = s;
+					write_fault = false;
+				}
+			}
 		} else if (mode_ == model_mode::faults) {
 			std::uint64_t r = next_random();
 			if (r % 4 == 0) {
@@ -184,7 +221,9 @@ std::uint8_t model_wq::run(const dsa_hw_desc &d, dsa_completion_record &cr,
 		fill(dst, d.pattern, done);
 		break;
 	case DSA_OPCODE_CFLUSH:
+		/* completion means the lines reached memory: the write-backs, then a fence */
 		mem::flush(dst, n);
+		mem::drain();
 		break;
 	default:
 		break;

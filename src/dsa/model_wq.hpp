@@ -22,14 +22,22 @@
  *           of random length is done, the record reports
  *           DSA_COMP_PAGE_FAULT_NOBOF with bytes_completed, fault_addr and
  *           the write bit (DSA_COMP_STATUS_WRITE) for a destination fault;
- *   busy    about one submission in four is refused.
+ *   busy    about one submission in four is refused;
+ *   realfaults  a MEMMOVE/MEMFILL stops at the first page of its source or
+ *           destination that mincore() reports non-resident (e.g. after
+ *           madvise(MADV_DONTNEED)): partial completion with that page's
+ *           address and the write bit for the destination, as a device
+ *           without block-on-fault does (one mincore per descriptor).
+ * Persistence checker: the model's copies and fills are plain stores (not
+ * reported: a device write, with or without cache control, is not assumed
+ * durable here); its CFLUSH writes the lines back and fences, reported as
+ * such, since a completed CFLUSH means the lines reached memory.
  *   inject_status(s, n): the next n submissions complete with status s.
  *   inject_partial(k, write): the next MEMMOVE/MEMFILL faults after k bytes.
  * Randomness is a counter hashed with splitmix64: reproducible per process.
  *
  * Not modelled: latency, bandwidth, asynchronous completion (the record is
- * written before submit returns), block-on-fault, readback, real page
- * faults.
+ * written before submit returns), block-on-fault, readback.
  *
  * Thread safety: submit and the hooks may be called concurrently.
  */
@@ -43,7 +51,7 @@
 namespace masync::dsa
 {
 
-enum class model_mode { clean, faults, busy };
+enum class model_mode { clean, faults, busy, real_faults };
 
 class model_wq final : public portal
 {

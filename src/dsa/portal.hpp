@@ -55,6 +55,8 @@ class portal
 	virtual const wq_info &info() const noexcept = 0;
 	/* False when the portal must not be used (e.g. in a forked child). */
 	virtual bool usable() const noexcept { return true; }
+	/* Whether BATCH descriptors may be submitted (not on the write(2) path). */
+	virtual bool batches() const noexcept { return true; }
 };
 
 /* Opens a real queue (nullptr when it cannot be used; *why says why). */

@@ -3,7 +3,8 @@
 
 /*
  * masync::dsa_mover: the C++ handle on the DSA mover (operations, threshold,
- * counters, HARDWARE failure as an error code without a queue or model).
+ * counters, HARDWARE failure as an error code without a queue or model,
+ * options and settings).
  */
 
 #include <masync/dsa_mover.hpp>
@@ -41,4 +42,20 @@ TEST(dsa_cxx, hardware_error_code)
 	}
 	EXPECT_EQ(ec, std::errc::no_such_device);
 	EXPECT_FALSE(m);
+}
+
+TEST(dsa_cxx, options_and_settings)
+{
+	auto o = masync::dsa_mover::default_options();
+	EXPECT_EQ(o.batch_size, DATA_MOVER_DSA_DEFAULT_BATCH);
+	o.wq_count = 1; /* a count without a list */
+	std::error_code ec;
+	masync::dsa_mover bad(masync::dsa_mover::type::automatic, o, ec);
+	EXPECT_EQ(ec, std::errc::invalid_argument);
+	EXPECT_FALSE(bad);
+	o.wq_count = 0;
+	masync::dsa_mover m(masync::dsa_mover::type::software, o);
+	m.set_batch_size(8);
+	EXPECT_EQ(m.batch_size(), 0u); /* no queue: no batches */
+	EXPECT_EQ(m.wait_mode(), DATA_MOVER_DSA_WAIT_POLL);
 }

@@ -10,17 +10,22 @@
  *
  * Adding a mover: write a struct with `static constexpr const char *name`,
  * a constructor that makes it, `struct vdm *vdm()` and `char *memory()`
- * (at least mem_size bytes it may write), and add it to `all_movers` below.
+ * (at least mem_size bytes it may write), and add it to `all_movers` below
+ * (a mover with `static constexpr bool optional` whose vdm() is NULL is
+ * skipped: a DSA queue absent here).
  * That one line runs the whole suite on it.
  */
 #include "async_fixture.hpp"
 
 #include "pmem2/map.hpp"
 
+#include <libminiasync-vdm-dml.h>
 #include <libminiasync.h>
+#include <libminiasync/data_mover_dsa.h>
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -55,6 +60,48 @@ struct threads_mover {
 	std::unique_ptr<char[]> buf;
 };
 
+/*
+ * The DSA mover (libminiasync-vdm-dml): SOFTWARE; AUTO without a queue
+ * (large operations to the threads mover); AUTO and HARDWARE on the work-
+ * queue model (HARDWARE with injected partial completions, MASYNC_DSA_MODEL
+ * =faults); HARDWARE on a real queue, skipped when none opens.
+ */
+template <enum data_mover_dml_type T, const char *Model, std::size_t Threshold>
+struct dsa_mover_of {
+	dsa_mover_of() : buf(new char[mem_size])
+	{
+		if constexpr (Model != nullptr)
+			setenv("MASYNC_DSA_MODEL", Model, 1);
+		m = data_mover_dml_new(T);
+		if constexpr (Model != nullptr)
+			unsetenv("MASYNC_DSA_MODEL");
+		if (m != nullptr)
+			data_mover_dsa_set_threshold(m, Threshold);
+	}
+	~dsa_mover_of() { data_mover_dml_delete(m); }
+	struct vdm *vdm() { return data_mover_dml_get_vdm(m); }
+	char *memory() { return buf.get(); }
+	struct data_mover_dml *m;
+	std::unique_ptr<char[]> buf;
+};
+constexpr char model_clean[] = "1", model_faults[] = "faults";
+struct dsa_software : dsa_mover_of<DATA_MOVER_DML_SOFTWARE, nullptr, 0> {
+	static constexpr const char *name = "dsa_software";
+};
+struct dsa_auto : dsa_mover_of<DATA_MOVER_DML_AUTO, nullptr, DATA_MOVER_DSA_DEFAULT_THRESHOLD> {
+	static constexpr const char *name = "dsa_auto";
+};
+struct dsa_auto_model : dsa_mover_of<DATA_MOVER_DML_AUTO, model_clean, 1024> {
+	static constexpr const char *name = "dsa_auto_model";
+};
+struct dsa_hardware_model : dsa_mover_of<DATA_MOVER_DML_HARDWARE, model_faults, 0> {
+	static constexpr const char *name = "dsa_hardware_model";
+};
+struct dsa_hardware_device : dsa_mover_of<DATA_MOVER_DML_HARDWARE, nullptr, 0> {
+	static constexpr const char *name = "dsa_hardware_device";
+	static constexpr bool optional = true; /* skipped without a usable queue */
+};
+
 /* libpmem2's default mover of a CACHE_LINE map; the operations write the map. */
 struct pmem2_default_mover {
 	static constexpr const char *name = "pmem2_default";
@@ -69,6 +116,10 @@ template <typename M> class mover_conformance : public ::testing::Test
       protected:
 	void SetUp() override
 	{
+		if constexpr (requires { M::optional; }) {
+			if (m.vdm() == nullptr)
+				GTEST_SKIP() << "no usable DSA work queue here";
+		}
 		ASSERT_NE(m.vdm(), nullptr);
 		ASSERT_NE(m.memory(), nullptr);
 		mem = m.memory();
@@ -89,7 +140,9 @@ template <typename M> class mover_conformance : public ::testing::Test
 	char *mem = nullptr;
 };
 
-using all_movers = ::testing::Types<sync_mover, threads_mover, pmem2_default_mover>;
+using all_movers =
+    ::testing::Types<sync_mover, threads_mover, pmem2_default_mover, dsa_software, dsa_auto,
+                     dsa_auto_model, dsa_hardware_model, dsa_hardware_device>;
 
 struct mover_names {
 	template <typename T> static std::string GetName(int) { return T::name; }
