@@ -7,6 +7,7 @@
 
 #include "dsa/model_wq.hpp"
 #include "common/env.hpp"
+#include "common/flush.hpp"
 #include "common/kernels.hpp"
 
 #include <cstring>
@@ -223,7 +224,7 @@ std::uint8_t model_wq::run(const dsa_hw_desc &d, dsa_completion_record &cr,
 	case DSA_OPCODE_CFLUSH:
 		/* completion means the lines reached memory: the write-backs, then a fence */
 		mem::flush(dst, n);
-		mem::drain();
+		store_fence();
 		break;
 	default:
 		break;

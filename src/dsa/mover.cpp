@@ -10,8 +10,10 @@
 #include "dsa/mover.hpp"
 #include "common/cpu.hpp"
 #include "common/env.hpp"
+#include "common/vdm_table.hpp"
 #include "dsa/discovery.hpp"
 #include "dsa/export.hpp"
+#include "masync/mover.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -91,17 +93,12 @@ data_mover_dml *make(int type, const data_mover_dsa_options &o)
 		m->threads = data_mover_threads_default();
 		if (m->threads != nullptr)
 			m->threads_vdm = data_mover_threads_get_vdm(m->threads);
-		/* data_mover_threads_default's worker count */
-		const unsigned hw = std::thread::hardware_concurrency();
-		m->workers = hw <= 1 ? 1 : hw - 1;
+		m->workers = static_cast<unsigned>(masync::threads_default_workers());
 	}
 	auto *d = new data_mover_dml;
-	d->base.op_new = dml_op_new;
-	d->base.op_delete = dml_op_delete;
-	d->base.op_start = dml_op_start;
-	d->base.op_check = dml_op_check;
-	d->base.capabilities = VDM_F_MEM_DURABLE | VDM_F_NO_CACHE_HINT;
-	d->base.has_property = nullptr;
+	d->base =
+	    masync::vdm_table({dml_op_new, dml_op_delete, dml_op_start, dml_op_check, nullptr},
+	                      VDM_F_MEM_DURABLE | VDM_F_NO_CACHE_HINT);
 	d->impl = m.release();
 	return d;
 }

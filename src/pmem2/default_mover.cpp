@@ -13,6 +13,7 @@
 #include "pmem2/granularity_fns.hpp"
 #include "pmem2/map.hpp"
 #include "common/vdm_op.hpp"
+#include "common/vdm_table.hpp"
 
 #include <new>
 
@@ -117,12 +118,9 @@ struct vdm *default_mover_new(struct pmem2_map *map) noexcept
 	if (m == nullptr)
 		return nullptr;
 	m->map = map;
-	m->base.op_new = op_new;
-	m->base.op_delete = op_delete;
-	m->base.op_start = op_start;
-	m->base.op_check = op_check;
-	m->base.capabilities = VDM_F_MEM_DURABLE;
-	m->base.has_property = nullptr; /* runs on the polling thread: not FUTURE_PROPERTY_ASYNC */
+	/* no has_property: it runs on the polling thread, not FUTURE_PROPERTY_ASYNC */
+	m->base =
+	    masync::vdm_table({op_new, op_delete, op_start, op_check, nullptr}, VDM_F_MEM_DURABLE);
 	return &m->base;
 }
 
