@@ -380,10 +380,21 @@ bool bench_vdm()
 	            p99 / std::max(1.0, percentile(l[2].all, 99)));
 	bool ok = report_max("custom vdm p99 (all samples)", p99 / 1000, 10, "us");
 	report_max("custom vdm p99 (not preempted)", percentile(l[0].clean, 99) / 1000, 10, "us");
-	std::uint64_t over = 0;
-	for (auto v : l[0].all)
+	/*
+	 * The goal counts waits over 1 ms that the waiting thread being kept
+	 * off its CPU does not explain (issue 16): the clean samples. The spin
+	 * baseline above shows how many preempted ones this machine gives
+	 * anyway.
+	 */
+	std::uint64_t over = 0, over_all = 0;
+	for (auto v : l[0].clean)
 		over += v > 1000000;
-	ok &= report_max("custom vdm samples > 1 ms (all)", double(over), 0, "samples");
+	for (auto v : l[0].all)
+		over_all += v > 1000000;
+	std::printf("  custom vdm samples > 1 ms: %" PRIu64 " of all, %" PRIu64
+	            " clean (not preempted, waker on time)\n",
+	            over_all, over);
+	ok &= report_max("custom vdm samples > 1 ms (clean)", double(over), 0, "samples");
 	return ok;
 }
 

@@ -67,7 +67,7 @@ namespace
 /*
  * Spin budget before sleeping for a waker, learnt per thread from the last
  * waiter::history waits (how long after the start of the spin each wake was
- * seen): 5/4 of the longest of them that is within reach, plus 2 us, kept in
+ * seen): 3/2 of the longest of them that is within reach, plus 2 us, kept in
  * [spin_min_ns, spin_max_ns]. "Within reach" is up to 3/2 x spin_max_ns: a
  * wake that came after the spin is seen only once the sleeper is back on its
  * CPU (a futex wake-up costs 10-50 us here, milliseconds on a loaded
@@ -76,6 +76,9 @@ namespace
  * that comes 20-200 us after the start is then caught by the spin (p99
  * from the waker to the return ~1 us on a quiet machine instead of a futex
  * wake-up), while waits for operations of a few us spin at most the floor.
+ * The margin is 3/2 rather than 5/4: with 5/4 about 1.2 % of such waits
+ * outgrew the budget and slept (custom vdm p99 ~14 us, bench_threads_latency
+ * vdm), with 3/2 about 0.2 % (p99 2-9 us).
  * The floor (30 us, about one futex wake-up) keeps a thread whose history
  * is all long from sleeping at once on an operation that comes soon after
  * all (with a 1 us floor the threads mover's 4 KiB round trip went from
@@ -286,10 +289,10 @@ bool sleep_on(waiter *w, std::uint32_t snap, std::int64_t timeout_ns, bool run_h
 std::uint64_t spin_budget(const struct runtime &rt, const waiter *w) noexcept
 {
 	std::uint64_t reach = std::uint64_t(rt.spin_max_ns) * 3 / 2, longest = 0;
-	for (std::uint32_t a : w->arrival_ns)
-		if (a <= reach && a > longest)
-			longest = a;
-	return std::clamp<std::uint64_t>(longest * 5 / 4 + 2000, rt.spin_min_ns, rt.spin_max_ns);
+	for (std::uint64_t a : w->arrival_us)
+		if (a * 1000 <= reach && a * 1000 > longest)
+			longest = a * 1000;
+	return std::clamp<std::uint64_t>(longest * 3 / 2 + 2000, rt.spin_min_ns, rt.spin_max_ns);
 }
 
 /* How a wait for wakers goes on: spin or not, and the next sleep's bound. */

@@ -49,29 +49,38 @@ struct alignas(64) waiter {
 	waiter *next_free = nullptr;
 	waiter *next_all = nullptr;
 	/*
-	 * Owner-thread state, not touched by wakers (its own cache line, so the
-	 * owner's writes do not slow the wakers' increments): how long the last
+	 * Owner-thread state, not touched by wakers: how long the last
 	 * `history` waits for a waker took, from the start of the spin to the
-	 * moment the wake was seen (0: no such wait yet). The runtime derives its
-	 * spin budget from them (runtime.cpp).
+	 * moment the wake was seen, in microseconds rounded up (0: no such wait
+	 * yet; UINT16_MAX: 65.5 ms or more). The runtime derives its spin budget
+	 * from them (runtime.cpp). It shares the wakers' cache line on purpose:
+	 * the whole waiter is one line (static_assert below). With the history
+	 * on a second line of its own, the threads mover's 4 KiB round trip
+	 * (bench_threads_latency trip) took ~0.2 us longer at p50 (1.02-1.25
+	 * against 0.85-0.94 us, same runs), probably because the CPU's
+	 * adjacent-line prefetch pairs the two lines, so the owner's write after
+	 * each wake hit a line the waker's side had pulled in.
 	 */
 	static constexpr unsigned history = 16;
-	alignas(64) std::uint32_t arrival_ns[history] = {};
+	std::uint16_t arrival_us[history] = {};
 	std::uint32_t arrival_next = 0;
 
 	void note_arrival(std::uint64_t ns) noexcept
 	{
-		arrival_ns[arrival_next] =
-		    ns > UINT32_MAX ? UINT32_MAX : static_cast<std::uint32_t>(ns);
+		const std::uint64_t us = ns / 1000 + (ns % 1000 != 0);
+		arrival_us[arrival_next] =
+		    us > UINT16_MAX ? std::uint16_t(UINT16_MAX) : static_cast<std::uint16_t>(us);
 		arrival_next = (arrival_next + 1) % history;
 	}
 	void forget_arrivals() noexcept
 	{
-		for (auto &a : arrival_ns)
+		for (auto &a : arrival_us)
 			a = 0;
 		arrival_next = 0;
 	}
 };
+
+static_assert(sizeof(waiter) == 64, "a waiter is one cache line (see arrival_ns)");
 
 /* The waker function: `data` is a waiter. Safe to call at any time, from any thread. */
 void waiter_wake(void *data) noexcept;
