@@ -74,11 +74,9 @@ namespace
  * machine), so such an arrival is measured late; longer arrivals say that
  * spinning does not pay and leave the budget to the others. A completion
  * that comes 20-200 us after the start is then caught by the spin (p99
- * from the waker to the return ~1 us on a quiet machine instead of a futex
- * wake-up), while waits for operations of a few us spin at most the floor.
- * The margin is 3/2 rather than 5/4: with 5/4 about 1.2 % of such waits
- * outgrew the budget and slept (custom vdm p99 ~14 us, bench_threads_latency
- * vdm), with 3/2 about 0.2 % (p99 2-9 us).
+ * from the waker to the return ~2 us instead of a futex wake-up), while
+ * waits for operations of a few us spin at most the floor.
+ * (Margin 3/2, not 5/4: 0.02 % of such waits sleep, not 1.2 %.)
  * The floor (30 us, about one futex wake-up) keeps a thread whose history
  * is all long from sleeping at once on an operation that comes soon after
  * all (with a 1 us floor the threads mover's 4 KiB round trip went from
