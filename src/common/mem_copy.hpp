@@ -114,11 +114,12 @@ template <class V, class F> struct copier {
 
 	/*
 	 * The backward loop's block with AVX-512: 16 whole lines in 16 zmm
-	 * registers, all loaded before any is stored. A 1 KiB memmove 64 bytes
-	 * up (bench/pmem2_vs_pmdk.sh) ran at ~10 GB/s with 4-line blocks
-	 * against PMDK's ~23 GB/s with 16 (~20 now), probably because loads
-	 * issued after stores to nearby lines wait for them. 8-line blocks (and 8 lines of AVX, 16 ymm) did
-	 * not help; 32 lines spilled to the stack and halved the speed.
+	 * registers, all loaded before any is stored, as PMDK's. A 1 KiB
+	 * memmove 64 bytes up with NOFLUSH (bench/pmem2_vs_pmdk.sh) ran at ~10
+	 * GB/s with 4-line blocks, ~20 with 16, PMDK ~23; probably because loads
+	 * issued after stores to nearby lines wait for them. 8-line blocks (and
+	 * 8 lines of AVX in 16 ymm) did not help; 32 lines spilled to the stack
+	 * and halved the speed.
 	 */
 	static constexpr std::size_t block_lines = vc::regs == 1 ? 16 : 4;
 	static constexpr std::size_t block_bytes = block_lines * cache_line_size;

@@ -286,11 +286,11 @@ bool sleep_on(waiter *w, std::uint32_t snap, std::int64_t timeout_ns, bool run_h
 /* The spin budget learnt from the thread's recent waits (see spin_min_ns). */
 std::uint64_t spin_budget(const struct runtime &rt, const waiter *w) noexcept
 {
-	std::uint64_t reach = std::uint64_t(rt.spin_max_ns) * 3 / 2, longest = 0;
+	std::uint64_t reach_us = rt.spin_max_ns * 3ull / 2 / 1000, longest_us = 0;
 	for (std::uint64_t a : w->arrival_us)
-		if (a * 1000 <= reach && a * 1000 > longest)
-			longest = a * 1000;
-	return std::clamp<std::uint64_t>(longest * 3 / 2 + 2000, rt.spin_min_ns, rt.spin_max_ns);
+		if (a <= reach_us && a > longest_us)
+			longest_us = a;
+	return std::clamp<std::uint64_t>(longest_us * 1500 + 2000, rt.spin_min_ns, rt.spin_max_ns);
 }
 
 /* How a wait for wakers goes on: spin or not, and the next sleep's bound. */

@@ -80,7 +80,7 @@ struct alignas(64) waiter {
 	}
 };
 
-static_assert(sizeof(waiter) == 64, "a waiter is one cache line (see arrival_ns)");
+static_assert(sizeof(waiter) == 64, "a waiter is one cache line (see arrival_us)");
 
 /* The waker function: `data` is a waiter. Safe to call at any time, from any thread. */
 void waiter_wake(void *data) noexcept;
