@@ -24,7 +24,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <string>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,8 +32,12 @@ namespace
 
 constexpr std::size_t kLen = 64 * 1024;
 
+/*
+ * A 64 KiB file under /tmp, unlinked as soon as it is made: the death
+ * tests' children die of SIGBUS before any destructor runs, and must not
+ * leave their files behind.
+ */
 struct Mapped {
-	std::string path;
 	int fd = -1;
 	pmem2_config *cfg = nullptr;
 	pmem2_source *src = nullptr;
@@ -44,8 +47,7 @@ struct Mapped {
 	{
 		char tmpl[] = "/tmp/masync-sigbus-XXXXXX";
 		fd = mkstemp(tmpl);
-		path = tmpl;
-		if (fd < 0 || ftruncate(fd, kLen) != 0)
+		if (fd < 0 || unlink(tmpl) != 0 || ftruncate(fd, kLen) != 0)
 			std::abort();
 		if (pmem2_config_new(&cfg) ||
 		    pmem2_config_set_required_store_granularity(cfg, PMEM2_GRANULARITY_PAGE) ||
@@ -60,19 +62,16 @@ struct Mapped {
 		pmem2_source_delete(&src);
 		pmem2_config_delete(&cfg);
 		close(fd);
-		unlink(path.c_str());
 	}
 	unsigned char *base() { return static_cast<unsigned char *>(pmem2_map_get_address(map)); }
 };
 
-/* Another process shrinks the file to `len` bytes. */
-void truncate_elsewhere(const std::string &path, off_t len)
+/* Another process (a child sharing the open file) shrinks the file to `len` bytes. */
+void truncate_elsewhere(int fd, off_t len)
 {
 	pid_t pid = fork();
-	if (pid == 0) {
-		int fd = open(path.c_str(), O_RDWR);
-		_exit(fd >= 0 && ftruncate(fd, len) == 0 ? 0 : 1);
-	}
+	if (pid == 0)
+		_exit(ftruncate(fd, len) == 0 ? 0 : 1);
 	int st = 0;
 	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		std::abort();
@@ -109,7 +108,7 @@ TEST(fault_sigbus, a_load_past_the_new_end_raises_sigbus)
 	EXPECT_EXIT(
 	    {
 		    Mapped m;
-		    truncate_elsewhere(m.path, 0);
+		    truncate_elsewhere(m.fd, 0);
 		    volatile unsigned char v = m.base()[kLen / 2];
 		    (void)v;
 		    _exit(0);
@@ -124,7 +123,7 @@ TEST(fault_sigbus, an_async_copy_into_lost_pages_raises_sigbus_in_the_poller)
 	EXPECT_EXIT(
 	    {
 		    Mapped m;
-		    truncate_elsewhere(m.path, 4096);
+		    truncate_elsewhere(m.fd, 4096);
 		    static unsigned char buf[8192];
 		    pmem2_future f =
 		        pmem2_memcpy_async(m.map, m.base() + 8192, buf, sizeof(buf), 0);
@@ -137,7 +136,7 @@ TEST(fault_sigbus, an_async_copy_into_lost_pages_raises_sigbus_in_the_poller)
 TEST(fault_sigbus, untouched_pages_and_new_maps_stay_safe)
 {
 	Mapped m;
-	truncate_elsewhere(m.path, 4096);
+	truncate_elsewhere(m.fd, 4096);
 	/* the page still backed by the file works */
 	m.base()[100] = 0x22;
 	EXPECT_EQ(m.base()[100], 0x22);
