@@ -7,7 +7,7 @@
  * stalled. The race window is forced open with the before-sleep test hook:
  * no timing is involved. A lost wake would show as a sleep that ended by
  * time-out (runtime_stats.sleep_rechecks after the first 1 ms bound,
- * sleep_timeouts after the 10 ms safety net) instead of by the wake.
+ * sleep_timeouts after the 50 ms safety net) instead of by the wake.
  */
 
 #include "libminiasync.h"
@@ -123,7 +123,7 @@ TEST_F(runtime_wake, wake_during_poll_is_not_lost)
 /*
  * A future that completes without calling its waker (as one whose completer
  * is preempted between its completion and the call): the bounded sleep's
- * re-check finds it, long before the 10 ms safety net would.
+ * re-check finds it, long before the 50 ms safety net would.
  */
 TEST_F(runtime_wake, completion_without_wake_is_found_by_the_recheck)
 {

@@ -5,7 +5,7 @@
  * Stress of the runtime's sleep/wake protocol with no safety net: the wait's
  * safety time-out is switched off (runtime_set_thread_waker_timeout(-1)), so
  * a single lost wake-up hangs the test until ctest's time-out kills it,
- * instead of being hidden by a 10 ms sleep. Completions come from other
+ * instead of being hidden by a bounded sleep. Completions come from other
  * threads at random points relative to the runtime's spin and sleep: at
  * once, after a few pauses, after a yield or a short sleep (around and after
  * the end of the learnt spin budget), with extra spurious wakes from a
