@@ -13,13 +13,16 @@
 # 2 MiB x {CACHE_LINE with flags 0, NONTEMPORAL, TEMPORAL, NOFLUSH; PAGE with
 # flags 0}. Run on a quiet machine; BENCH_CPU=n pins both programs to CPU n;
 # BENCH_OPS / BENCH_SIZES / BENCH_MODES (space-separated: memcpy memmove
-# memset / bytes / 0 NT T NF PAGE) restrict the cells.
+# memset / bytes / 0 NT T NF PAGE) restrict the cells. BENCH_NULL=1 runs
+# PMDK's build in both columns: the spread of its ratios around 1.000 is the
+# noise floor of a run on this machine.
 set -euo pipefail
 build=${1:-build}
 rounds=${2:-9}
 secs=${3:-0.25}
 ours=$build/bench/bench_pmem2_memops_ours
 pmdk=$build/bench/bench_pmem2_memops_pmdk
+[ "${BENCH_NULL:-0}" = 1 ] && ours=$pmdk
 for b in "$ours" "$pmdk"; do
 	[ -x "$b" ] || { echo "missing $b (cmake --build $build --target pmem2_vs_pmdk)" >&2; exit 2; }
 done

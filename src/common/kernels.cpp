@@ -4,7 +4,7 @@
 /*
  * common/kernels.cpp -- the dispatcher of kernels.hpp: picks the instruction
  * set, write-back instruction and threshold once, then routes each call to
- * one kernel of mem_isa.hpp's table and adds the fence.
+ * one kernel of mem_isa.hpp's table (a tail call: the kernel fences).
  */
 
 #include "common/kernels.hpp"
@@ -14,6 +14,7 @@
 #include "common/mem_isa.hpp"
 #include "common/test_hook.hpp"
 
+#include <atomic>
 #include <cstring>
 
 namespace masync::mem
@@ -106,10 +107,24 @@ config make_config()
 	return c;
 }
 
-[[gnu::always_inline]] inline const config &cfg()
+/*
+ * The configuration, made once. The hot path is one acquire load of a
+ * pointer; the first call goes through the cold cfg_init, so the
+ * dispatchers below need no stack frame and tail-call their kernel.
+ */
+std::atomic<const config *> ready{nullptr};
+
+[[gnu::noinline, gnu::cold]] const config &cfg_init()
 {
 	static const config c = make_config();
+	ready.store(&c, std::memory_order_release);
 	return c;
+}
+
+[[gnu::always_inline]] inline const config &cfg()
+{
+	const config *c = ready.load(std::memory_order_acquire);
+	return c != nullptr ? *c : cfg_init();
 }
 
 /* Which write-back kernel: none, the chosen instruction, or the counting one. */
@@ -133,10 +148,10 @@ inline bool use_nt(const config &c, std::size_t n, unsigned flags)
 	return n >= c.pub.nt_threshold;
 }
 
-inline void finish(unsigned flags)
+/* Whether the kernel ends with the store fence. */
+inline bool drains(unsigned flags)
 {
-	if (!(flags & (nodrain | noflush)))
-		store_fence();
+	return !(flags & (nodrain | noflush));
 }
 
 } // namespace
@@ -148,9 +163,7 @@ void *move(void *dst, const void *src, std::size_t n, unsigned flags)
 	const config &c = cfg();
 	unsigned slot = flush_slot(c, flags);
 	move_fn f = use_nt(c, n, flags) ? c.table.move_nt[slot] : c.table.move_t[slot];
-	f(static_cast<char *>(dst), static_cast<const char *>(src), n);
-	finish(flags);
-	return dst;
+	return f(static_cast<char *>(dst), static_cast<const char *>(src), n, drains(flags));
 }
 
 void *copy(void *dst, const void *src, std::size_t n, unsigned flags)
@@ -165,9 +178,7 @@ void *set(void *dst, int ch, std::size_t n, unsigned flags)
 	const config &c = cfg();
 	unsigned slot = flush_slot(c, flags);
 	set_fn f = use_nt(c, n, flags) ? c.table.set_nt[slot] : c.table.set_t[slot];
-	f(static_cast<char *>(dst), ch, n);
-	finish(flags);
-	return dst;
+	return f(static_cast<char *>(dst), ch, n, drains(flags));
 }
 
 bool stores_nt(std::size_t n, unsigned flags)

@@ -41,6 +41,21 @@ inline constexpr std::size_t small_max = 256;
  */
 inline constexpr std::size_t nt_min = 63;
 
+/*
+ * A kernel's last act: the store fence when asked for (drain), then the
+ * destination. Kernels fence themselves so that the dispatcher's call is a
+ * tail call: no register saved before the kernel and restored behind the
+ * SFENCE. With the fence in the dispatcher, bench/pmem2_vs_pmdk.sh put the
+ * 1 KiB memmove (flags 0 / NONTEMPORAL) at 0.93 / 0.95 of PMDK; with it
+ * here, at 1.01 / 1.08 (AMD EPYC, 9 rounds).
+ */
+[[gnu::always_inline]] inline void *done(char *d, bool drain)
+{
+	if (drain)
+		store_fence();
+	return d;
+}
+
 template <class V, class F> struct copier {
 	using vc = vec<V>;
 	using line = typename vc::line;
@@ -143,7 +158,7 @@ template <class V, class F> struct copier {
 	template <bool NT> using line_flush = std::conditional_t<NT, flush_none, F>;
 
 	/* Destination below the source (or apart): low addresses first. */
-	template <bool NT> static void forward(char *d, const char *s, std::size_t n)
+	template <bool NT> static void *forward(char *d, const char *s, std::size_t n, bool drain)
 	{
 		char *end = d + n;
 		char *p = vc::line_up(d);
@@ -164,10 +179,11 @@ template <class V, class F> struct copier {
 		fl.finish(ea);
 		if (end != ea)
 			edge(ea, q, static_cast<std::size_t>(end - ea));
+		return done(d, drain);
 	}
 
 	/* Destination starting inside the source: high addresses first. */
-	template <bool NT> static void backward(char *d, const char *s, std::size_t n)
+	template <bool NT> static void *backward(char *d, const char *s, std::size_t n, bool drain)
 	{
 		char *end = d + n;
 		char *da = vc::line_up(d);
@@ -199,19 +215,19 @@ template <class V, class F> struct copier {
 		fl.finish(da);
 		if (da != d)
 			edge(d, s, static_cast<std::size_t>(da - d));
+		return done(d, drain);
 	}
 
-	template <bool NT> static void move(char *d, const char *s, std::size_t n)
+	template <bool NT> static void *move(char *d, const char *s, std::size_t n, bool drain)
 	{
 		if (n <= (NT ? nt_min : small_max)) {
 			small(d, s, n);
 			vc::template flush_span<F>(d, n);
-			return;
+			return done(d, drain);
 		}
 		if (reinterpret_cast<std::uintptr_t>(d) - reinterpret_cast<std::uintptr_t>(s) < n)
-			backward<NT>(d, s, n);
-		else
-			forward<NT>(d, s, n);
+			return backward<NT>(d, s, n, drain);
+		return forward<NT>(d, s, n, drain);
 	}
 };
 

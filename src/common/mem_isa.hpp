@@ -6,12 +6,14 @@
  * provides, filled by the per-ISA files (memcpy_<isa>.cpp, memset_<isa>.cpp)
  * and read by the dispatcher (kernels.cpp). Internal to src/common.
  *
- * Every kernel is a plain store loop with no fence: the dispatcher adds the
- * drain. Kernels are indexed by the line write-back instruction they issue
- * (flush_index): "none" kernels never write back a line (BYTE/PAGE
- * granularity, NOFLUSH); "counted" ones go through the test hook.
+ * Every kernel is a store loop that ends with the store fence when its
+ * `drain` argument says so and returns dst, so that the dispatcher's call
+ * is a tail call (mem_copy.hpp, done()). Kernels are indexed by the line
+ * write-back instruction they issue (flush_index): "none" kernels never
+ * write back a line (BYTE/PAGE granularity, NOFLUSH); "counted" ones go
+ * through the test hook.
  *
- * Kernel contracts (n >= 1, dst != src, no fence issued):
+ * Kernel contracts (n >= 1, dst != src; a fence only when drain):
  *  - move_t: memmove with temporal stores; every cache line of the
  *    destination is written back exactly once, after its last store.
  *  - move_nt: memmove whose whole destination lines are written with
@@ -39,8 +41,8 @@ enum flush_index : unsigned {
 	fi_count,
 };
 
-using move_fn = void (*)(char *dst, const char *src, std::size_t n);
-using set_fn = void (*)(char *dst, int c, std::size_t n);
+using move_fn = void *(*)(char *dst, const char *src, std::size_t n, bool drain);
+using set_fn = void *(*)(char *dst, int c, std::size_t n, bool drain);
 
 struct isa_table {
 	move_fn move_t[fi_count];

@@ -72,12 +72,12 @@ template <class V, class F> struct setter {
 		F::line(d);
 	}
 
-	template <bool NT> static void set(char *d, int c, std::size_t n)
+	template <bool NT> static void *set(char *d, int c, std::size_t n, bool drain)
 	{
 		if (n <= (NT ? nt_min : small_max)) {
 			small(d, c, n);
 			vc::template flush_span<F>(d, n);
-			return;
+			return done(d, drain);
 		}
 		char *end = d + n;
 		char *p = vc::line_up(d);
@@ -100,6 +100,7 @@ template <class V, class F> struct setter {
 		fl.finish(ea);
 		if (end != ea)
 			edge(ea, c, static_cast<std::size_t>(end - ea));
+		return done(d, drain);
 	}
 };
 

@@ -52,10 +52,10 @@ inline void count_flush()
 	detail::flushes.fetch_add(1, std::memory_order_relaxed);
 }
 
-inline void count_fence()
+/* The caller checked active() (store_fence reads it before its SFENCE). */
+inline void count_fence_now()
 {
-	if (active())
-		detail::fences.fetch_add(1, std::memory_order_relaxed);
+	detail::fences.fetch_add(1, std::memory_order_relaxed);
 }
 
 inline void count_sync()

@@ -100,9 +100,8 @@ constexpr std::uint64_t spin_yield_ns = 20'000;
  * the first after 1 ms, each later one twice as long, up to 50 ms. A future
  * that is complete but whose waker comes late (its completer was preempted
  * between its completion and the waker call) is then seen within about 1 ms;
- * waiting 300 ms costs ~11 passes (with a 10 ms cap it took ~33, and the
- * waiting thread ~0.7-1.3 ms of CPU). The 50 ms time-out, the safety net,
- * rescues futures whose waker never comes (a bug on their side).
+ * waiting 300 ms costs ~11 passes (~33 with a 10 ms cap). The 50 ms bound,
+ * the safety net, rescues futures whose waker never comes (their bug).
  */
 constexpr std::uint64_t waker_recheck_ns = 1'000'000;
 constexpr std::uint64_t waker_safety_ns = 50'000'000;
