@@ -39,9 +39,9 @@ default_mover *mover_of(struct vdm *v)
  * in one poll on one thread (op_start does all the work, op_check reports
  * COMPLETE at once), so the outcome goes from op_start to op_delete here
  * and no per-operation record exists: the mover can never run out of them.
- * Initial-exec TLS: one %fs-relative access, also in the shared library.
+ * (No initial-exec TLS in libpmem2: see errormsg.cpp.)
  */
-[[gnu::tls_model("initial-exec")]] thread_local vdm_operation_result last_result = VDM_SUCCESS;
+thread_local vdm_operation_result last_result = VDM_SUCCESS;
 
 void *op_new(struct vdm *v, const enum vdm_operation_type type)
 {

@@ -21,14 +21,18 @@ namespace masync::pmem2
 namespace
 {
 
-thread_local char message[errormsg_capacity];
 /*
- * Whether message holds anything. Initial-exec (one %fs-relative access)
- * where the message buffer is not (its size would eat into the static TLS
- * a dlopen'ed libpmem2 may get): err_clear, on every call of the API,
- * touches only this flag unless there is a message to clear.
+ * No variable of libpmem2 uses initial-exec TLS: one such variable makes
+ * the linker mark the whole library STATIC_TLS, and a dlopen of it must
+ * then find its whole TLS block (this 1 KiB buffer included) in the few
+ * hundred bytes of static TLS glibc keeps spare; a second copy of the
+ * library, or a program with other such libraries loaded, failed with
+ * "cannot allocate memory in static TLS block". tests/pmem2/dlopen.cpp.
  */
-[[gnu::tls_model("initial-exec")]] thread_local bool message_set = false;
+thread_local char message[errormsg_capacity];
+/* Whether message holds anything: err_clear, on every call of the API,
+ * touches only this flag unless there is a message to clear. */
+thread_local bool message_set = false;
 
 [[gnu::format(printf, 1, 0)]] void vformat(const char *fmt, va_list ap) noexcept
 {

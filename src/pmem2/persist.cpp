@@ -20,7 +20,7 @@
 namespace masync::pmem2
 {
 
-[[gnu::tls_model("initial-exec")]] thread_local sync_failure_record sync_failures;
+thread_local sync_failure_record sync_failures;
 
 namespace
 {

@@ -42,7 +42,7 @@ struct sync_failure_record {
 	unsigned count;
 	int last_error;
 };
-[[gnu::tls_model("initial-exec")]] extern thread_local sync_failure_record sync_failures;
+extern thread_local sync_failure_record sync_failures;
 
 void persist_cache_line(const void *ptr, std::size_t size);
 void flush_cache_line(const void *ptr, std::size_t size);
