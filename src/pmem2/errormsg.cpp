@@ -30,8 +30,10 @@ namespace
  * "cannot allocate memory in static TLS block". tests/pmem2/dlopen.cpp.
  */
 thread_local char message[errormsg_capacity];
-/* Whether message holds anything: err_clear, on every call of the API,
- * touches only this flag unless there is a message to clear. */
+/*
+ * Whether message holds anything: err_clear, on every call of the API,
+ * touches only this flag unless there is a message to clear.
+ */
 thread_local bool message_set = false;
 
 [[gnu::format(printf, 1, 0)]] void vformat(const char *fmt, va_list ap) noexcept

@@ -51,12 +51,16 @@ struct loaded {
 	errormsg_fn errormsg = nullptr;
 };
 
-/* Removes the copies and their directory however the test ends. */
+/* Closes and removes the copies and their directory however the test ends. */
 struct scratch {
 	std::string dir;
 	std::string paths[2];
+	loaded copies[2];
 	~scratch()
 	{
+		for (loaded &c : copies)
+			if (c.handle != nullptr)
+				(void)dlclose(c.handle);
 		for (const std::string &p : paths)
 			if (!p.empty())
 				(void)unlink(p.c_str());
@@ -80,7 +84,7 @@ TEST(dlopen, two_copies_load_and_keep_their_own_messages)
 	files.paths[0] = files.dir + "/a.so";
 	files.paths[1] = files.dir + "/b.so";
 
-	loaded copies[2];
+	loaded(&copies)[2] = files.copies;
 	for (int i = 0; i < 2; ++i) {
 		ASSERT_TRUE(copy_file(lib, files.paths[i])) << lib << " -> " << files.paths[i];
 		copies[i].handle = dlopen(files.paths[i].c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -100,6 +104,8 @@ TEST(dlopen, two_copies_load_and_keep_their_own_messages)
 	EXPECT_STRNE(copies[0].errormsg(), "");
 	EXPECT_STREQ(copies[1].errormsg(), "");
 
-	for (loaded &c : copies)
+	for (loaded &c : copies) {
 		EXPECT_EQ(dlclose(c.handle), 0);
+		c.handle = nullptr;
+	}
 }
