@@ -69,16 +69,16 @@ int reserve_at(void *addr, std::size_t len, bool replace) noexcept
 		if (errno == EEXIST)
 			return fail(PMEM2_E_MAPPING_EXISTS,
 			            "the address range %p-%p is already (partly) mapped", addr,
-			            static_cast<void *>(static_cast<char *>(addr) + len));
+			            range_end(addr, len));
 		return fail_errno(errno, "cannot reserve the address range %p-%p", addr,
-		                  static_cast<void *>(static_cast<char *>(addr) + len));
+		                  range_end(addr, len));
 	}
 	if (got != addr) {
 		/* a kernel without MAP_FIXED_NOREPLACE treats it as a hint */
 		munmap(got, len);
 		return fail(PMEM2_E_MAPPING_EXISTS,
 		            "the address range %p-%p is already (partly) mapped", addr,
-		            static_cast<void *>(static_cast<char *>(addr) + len));
+		            range_end(addr, len));
 	}
 	return 0;
 }

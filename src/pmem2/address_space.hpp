@@ -15,6 +15,7 @@
 #define MASYNC_PMEM2_ADDRESS_SPACE_HPP
 
 #include <cstddef>
+#include <cstdint>
 
 namespace masync::pmem2
 {
@@ -53,6 +54,16 @@ inline bool round_up(std::size_t v, std::size_t align, std::size_t *out) noexcep
 		return false;
 	*out = r;
 	return true;
+}
+
+/*
+ * The end of [addr, addr + len) for messages, computed on integers: a
+ * caller's range may reach past the top of the address space, where
+ * pointer arithmetic would be undefined.
+ */
+inline void *range_end(const void *addr, std::size_t len) noexcept
+{
+	return reinterpret_cast<void *>(reinterpret_cast<std::uintptr_t>(addr) + len);
 }
 
 } // namespace masync::pmem2

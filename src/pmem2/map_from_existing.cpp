@@ -8,6 +8,7 @@
  * so may not overlap another); pmem2_map_delete forgets it without
  * unmapping it.
  */
+#include "pmem2/address_space.hpp"
 #include "pmem2/async.hpp"
 #include "pmem2/errormsg.hpp"
 #include "pmem2/export.hpp"
@@ -69,8 +70,7 @@ PMEM2_EXPORT int pmem2_map_from_existing(struct pmem2_map **map_ptr, const struc
 			return fail(PMEM2_E_MAP_EXISTS,
 			            "the range %p-%p (%zu bytes) overlaps a map libpmem2 already "
 			            "knows",
-			            addr, static_cast<void *>(static_cast<char *>(addr) + len),
-			            len);
+			            addr, range_end(addr, len), len);
 		return fail(ret, "out of memory registering the mapping");
 	}
 	*map_ptr = map;
