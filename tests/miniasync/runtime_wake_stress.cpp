@@ -95,7 +95,15 @@ TEST_F(runtime_wake_stress, completer_at_random_points_never_loses_a_wake)
 				std::this_thread::yield();
 			while (slots[r].state.wake.load(std::memory_order_acquire) == nullptr)
 				std::this_thread::yield();
-			random_delay(rng);
+			/*
+			 * Every 64th round completes after the longest spin (300
+			 * us), so the sleep path is taken whatever the learnt
+			 * budget; the random delays alone may all be spun out.
+			 */
+			if (r % 64 == 63)
+				std::this_thread::sleep_for(std::chrono::microseconds(500));
+			else
+				random_delay(rng);
 			slots[r].state.complete(FUTURE_NOTIFIER_WAKER);
 		}
 	});
